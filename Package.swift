@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Trellis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trellis", targets: ["trellis"]),
+        .library(name: "TrellisCore", targets: ["TrellisCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "TrellisCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "TrellisCLI",
+            dependencies: [
+                "TrellisCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "trellis", dependencies: ["TrellisCLI"]),
+        .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrellisCLITests", dependencies: ["TrellisCLI", "TrellisCore", "trellis"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
