@@ -12,23 +12,27 @@ extension CronExpression {
     /// Evaluation is on the wall clock of the prefix zone if the expression has one, else of
     /// `defaultZone`. A wall-clock time skipped by a forward DST transition does not fire; a
     /// wall-clock time that occurs twice fires only at its first occurrence, so during the
-    /// repeated hour nothing fires a second time. Fire instants are whole minutes.
+    /// repeated hour nothing fires a second time. Fire instants are whole minutes (in zones whose
+    /// UTC offset is a whole number of minutes, which is every zone since the early 1970s).
     ///
-    /// - Returns: nil if the expression can never match a real date (for example February 30).
+    /// - Returns: nil if the expression can never match a real date (for example February 30),
+    ///   or if it does not fire within ``searchHorizonYears`` years.
     public func next(after date: Date, in defaultZone: TimeZone) -> Date? {
         guard canEverMatch else { return nil }
         let seconds = date.timeIntervalSince1970
         // Keep well inside Int and inside the range where Date is meaningful.
         guard seconds.isFinite, abs(seconds) < 1e13 else { return nil }
-        let clock = WallClock(zone: zone(default: defaultZone))
+        let clock = CronWallClock(zone: zone(default: defaultZone))
         let after = Int(seconds.rounded(.down))
 
-        // The answer u > after has wall-clock reading u + offset(u). If u lies within 32 h of
-        // `after`, that offset is at least the smaller of the offsets at both ends (at most one
-        // transition in between); if u is further away, its reading is later than
-        // after + 16 h anyway. So no reading earlier than this lower bound can be the answer.
-        let lowestOffset = min(clock.offset(at: after), clock.offset(at: after + 2 * WallClock.maximumOffset))
-        var cursor = LocalMinute(localSeconds: after + lowestOffset)
+        // Scan wall-clock minutes upward from a reading no later than the answer's. Readings
+        // before local(after) were normally already passed (first occurrence <= after), but a
+        // reading skipped by a gap could come round again after a later fall-back, so start from
+        // the lowest offset in force over the next 32 h: if the answer lies within 32 h, its
+        // offset is at least that (assuming one transition in between); if it lies further
+        // away, its reading is later than after + 16 h anyway.
+        let lowestOffset = min(clock.offset(at: after), clock.offset(at: after + 2 * CronWallClock.maximumOffset))
+        var cursor = CronLocalMinute(localSeconds: after + lowestOffset)
         let lastYear = cursor.year + Self.searchHorizonYears
 
         while let candidate = nextLocalMatch(atOrAfter: cursor, throughYear: lastYear) {
@@ -51,7 +55,7 @@ extension CronExpression {
     public func fires(atMinute minuteStart: Date, in defaultZone: TimeZone) -> Bool {
         let seconds = minuteStart.timeIntervalSince1970
         guard seconds.isFinite, abs(seconds) < 1e13 else { return false }
-        let minute = TimeInterval(LocalMinute.floorDivide(Int(seconds.rounded(.down)), 60) * 60)
+        let minute = TimeInterval(CronLocalMinute.floorDivide(Int(seconds.rounded(.down)), 60) * 60)
         guard let fire = next(after: Date(timeIntervalSince1970: minute - 1), in: defaultZone) else {
             return false
         }
@@ -62,7 +66,7 @@ extension CronExpression {
     /// months, days and hours that cannot match; nil if none up to the end of `lastYear`.
     ///
     /// `start` may carry an overflowing minute (60) or hour (24); it is carried forward.
-    func nextLocalMatch(atOrAfter start: LocalMinute, throughYear lastYear: Int) -> LocalMinute? {
+    func nextLocalMatch(atOrAfter start: CronLocalMinute, throughYear lastYear: Int) -> CronLocalMinute? {
         var year = start.year
         var month = start.month
         var day = start.day
@@ -94,7 +98,7 @@ extension CronExpression {
                 (hour, minute) = (hour + 1, 0)
                 continue
             }
-            return LocalMinute(year: year, month: month, day: day, hour: hour, minute: matchingMinute)
+            return CronLocalMinute(year: year, month: month, day: day, hour: hour, minute: matchingMinute)
         }
         return nil
     }
@@ -103,9 +107,9 @@ extension CronExpression {
     /// A `month` of 13 (carried from December) yields nil, moving the search to the next year.
     private func firstMatchingDay(year: Int, month: Int, from day: Int) -> Int? {
         guard (1...12).contains(month), day >= 1 else { return nil }
-        let length = CivilDate.daysInMonth(year: year, month: month)
+        let length = CronCivilDate.daysInMonth(year: year, month: month)
         guard day <= length else { return nil }
-        let firstWeekday = CivilDate.weekday(days: CivilDate.days(year: year, month: month, day: 1))
+        let firstWeekday = CronCivilDate.weekday(days: CronCivilDate.days(year: year, month: month, day: 1))
         for candidate in day...length {
             let weekday = (firstWeekday + candidate - 1) % 7
             if matchesDay(month: month, day: candidate, weekday: weekday) {

@@ -26,6 +26,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     let daysOfMonth: CronField
     let months: CronField
     let daysOfWeek: CronField
+    /// Whether some calendar day can ever match; false for expressions such as `0 0 30 2 *`.
+    let canEverMatch: Bool
 
     /// Parses a cron expression.
     ///
@@ -37,11 +39,12 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         timeZoneIdentifier = parsed.timeZoneIdentifier
         warnings = parsed.warnings
         timeZone = parsed.timeZone
-        minutes = parsed.fields[0]
-        hours = parsed.fields[1]
-        daysOfMonth = parsed.fields[2]
-        months = parsed.fields[3]
-        daysOfWeek = parsed.fields[4]
+        minutes = parsed.minutes
+        hours = parsed.hours
+        daysOfMonth = parsed.daysOfMonth
+        months = parsed.months
+        daysOfWeek = parsed.daysOfWeek
+        canEverMatch = Self.canEverMatch(months: months, daysOfMonth: daysOfMonth, daysOfWeek: daysOfWeek)
     }
 
     /// The source text.
@@ -54,6 +57,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// True when the two day fields combine with OR (both restricted, Vixie cron rule).
     var daysCombineWithOr: Bool {
+        Self.daysCombineWithOr(daysOfMonth: daysOfMonth, daysOfWeek: daysOfWeek)
+    }
+
+    private static func daysCombineWithOr(daysOfMonth: CronField, daysOfWeek: CronField) -> Bool {
         !daysOfMonth.isStar && !daysOfWeek.isStar
     }
 
@@ -67,15 +74,15 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             : dayOfMonthMatches && dayOfWeekMatches
     }
 
-    /// Whether some calendar day can ever match; false for expressions such as `0 0 30 2 *`.
+    /// Whether some calendar day can ever match the fields.
     ///
     /// With OR semantics any matching weekday suffices. With AND semantics a valid
     /// (month, day-of-month) pair is needed; every such date falls on every weekday within a
     /// 400-year Gregorian cycle, so the weekday field cannot make it impossible.
-    var canEverMatch: Bool {
-        if daysCombineWithOr { return true }
+    private static func canEverMatch(months: CronField, daysOfMonth: CronField, daysOfWeek: CronField) -> Bool {
+        if daysCombineWithOr(daysOfMonth: daysOfMonth, daysOfWeek: daysOfWeek) { return true }
         for month in months.values {
-            let longest = CivilDate.maximumDays(inMonth: month)
+            let longest = CronCivilDate.maximumDays(inMonth: month)
             if daysOfMonth.values.contains(where: { $0 <= longest }) { return true }
         }
         return false

@@ -12,12 +12,20 @@ struct CronParser: Sendable {
         var source: String
         var timeZoneIdentifier: String?
         var timeZone: TimeZone?
-        var fields: [CronField]
+        var minutes: CronField
+        var hours: CronField
+        var daysOfMonth: CronField
+        var months: CronField
+        var daysOfWeek: CronField
         var warnings: [String]
     }
 
     /// The field names, in order, as listed in the field-count error.
     static let fieldListText = "minute hour day-of-month month day-of-week"
+
+    /// The error for `@daily`, `@every 5m` and other `@` descriptors.
+    static let descriptorMessage =
+        #"cron descriptors like "@daily" are not supported; use 5 fields, e.g. "0 0 * * *""#
 
     /// Parses `text`, throwing the first problem found.
     func parse(_ text: String) throws(CronError) -> Parsed {
@@ -26,9 +34,7 @@ struct CronParser: Sendable {
             throw CronError("empty cron expression; expected 5 fields (\(Self.fieldListText))")
         }
         if source.hasPrefix("@") {
-            throw CronError(
-                #"cron descriptors like "@daily" are not supported; use 5 fields, e.g. "0 0 * * *""#
-            )
+            throw CronError(Self.descriptorMessage)
         }
         var tokens = source.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         var zoneIdentifier: String?
@@ -46,27 +52,33 @@ struct CronParser: Sendable {
             tokens.removeFirst()
         }
         if let first = tokens.first, first.hasPrefix("@") {
-            throw CronError(
-                #"cron descriptors like "@daily" are not supported; use 5 fields, e.g. "0 0 * * *""#
-            )
+            throw CronError(Self.descriptorMessage)
         }
         guard tokens.count == 5 else {
             throw CronError("expected 5 fields (\(Self.fieldListText)), got \(tokens.count)")
         }
-        var fields: [CronField] = []
         var warnings: [String] = []
-        for (kind, token) in zip(CronFieldKind.allCases, tokens) {
-            let parsed = try parseField(token, kind: kind)
-            fields.append(parsed.field)
+        func field(_ index: Int, _ kind: CronFieldKind) throws(CronError) -> CronField {
+            let parsed = try parseField(tokens[index], kind: kind)
             for warning in parsed.warnings where !warnings.contains(warning) {
                 warnings.append(warning)
             }
+            return parsed.field
         }
+        let minutes = try field(0, .minute)
+        let hours = try field(1, .hour)
+        let daysOfMonth = try field(2, .dayOfMonth)
+        let months = try field(3, .month)
+        let daysOfWeek = try field(4, .dayOfWeek)
         return Parsed(
             source: source,
             timeZoneIdentifier: zoneIdentifier,
             timeZone: zone,
-            fields: fields,
+            minutes: minutes,
+            hours: hours,
+            daysOfMonth: daysOfMonth,
+            months: months,
+            daysOfWeek: daysOfWeek,
             warnings: warnings
         )
     }
@@ -133,7 +145,7 @@ struct CronParser: Sendable {
 
     /// Parses the `n` of a step; it must be a whole number of at least 1.
     func parseStep(_ text: String, item: String, kind: CronFieldKind) throws(CronError) -> Int {
-        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else {
+        guard Self.isDecimal(text) else {
             throw CronError("invalid \(kind.name) step \"\(text)\" in \"\(item)\"")
         }
         guard let step = Int(text), step >= 1 else {
@@ -149,7 +161,7 @@ struct CronParser: Sendable {
     ///
     /// `SUN` at the end of a day-of-week range means 7, so `FRI-SUN` is Friday to Sunday.
     func parseValue(_ text: String, kind: CronFieldKind, isRangeEnd: Bool) throws(CronError) -> Int {
-        if text.allSatisfy(\.isASCIIDigit) {
+        if Self.isDecimal(text) {
             guard let value = Int(text), (kind.lowerBound...kind.upperBound).contains(value) else {
                 throw CronError("\(kind.name) \(text) out of range \(kind.rangeText)")
             }
@@ -184,12 +196,12 @@ struct CronParser: Sendable {
         }
     }
 
+    /// True for a non-empty run of `0`-`9` (not other Unicode digits, signs or spaces).
+    private static func isDecimal(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
     private static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : "\(value)"
     }
-}
-
-extension Character {
-    /// True for `0`-`9` only (not other Unicode digits).
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

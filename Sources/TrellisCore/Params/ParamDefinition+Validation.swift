@@ -1,55 +1,40 @@
 extension ParamDefinition {
-    /// Problems with the definition itself, without the param name (the caller adds where it
-    /// was declared); `[]` when it is sound.
+    /// Problems with the definition itself, each starting `param "<name>": ` (no prefix for a
+    /// positional definition); `[]` when it is sound.
     ///
-    /// Checked: the name (not empty, no whitespace or `=`, not all digits since `1`, `2`, …
-    /// address positional params); numeric constraints only on `integer`/`number`, text
-    /// constraints only on text params; `multipleOf` > 0; non-negative lengths; `minimum` ≤
-    /// `maximum`, `min_length` ≤ `max_length`, exclusive bounds leave room; the pattern
-    /// compiles; enum values are scalars of the right type; the default is a scalar of the
-    /// right type that meets its own constraints and enum; not both `default` and `eval`.
+    /// Checked: numeric constraints only on `integer`/`number`, text constraints only on text
+    /// params; `multipleOf` > 0; non-negative lengths; `minimum` ≤ `maximum`, `min_length` ≤
+    /// `max_length`, exclusive bounds leave room; the pattern compiles; enum values are
+    /// scalars of the right type; the default is a scalar of the right type that meets its
+    /// own constraints and enum; not both `default` and `eval`. The name is not checked here:
+    /// the loader checks names (`[A-Za-z_][A-Za-z0-9_]*`) with the line they are on.
     public func validateDefinition() -> [String] {
-        var problems = nameProblems()
-        problems += constraintCompatibilityProblems()
+        var problems = constraintCompatibilityProblems()
         problems += boundProblems()
         if let pattern, ParamValidator.compile(pattern) == nil {
             problems.append("pattern \(JSONNumberFormat.quoted(pattern)) is not a valid regular expression")
         }
         problems += enumProblems()
         problems += defaultProblems()
-        return problems
+        guard let name else { return problems }
+        return problems.map { "param \"\(name)\": \($0)" }
     }
 
-    /// Problems with a whole list of definitions: each definition's own problems prefixed by
-    /// `param "<name>": ` (`param "<n>": ` for positional ones, numbered from 1 among all),
-    /// then duplicate names.
+    /// Problems with a whole list of definitions: each definition's own problems (a positional
+    /// one's prefixed `param "<n>": `, numbered from 1 among all), then duplicate names.
     public static func validateDefinitions(_ definitions: [ParamDefinition]) -> [String] {
         var problems: [String] = []
         var seen = Set<String>()
         var duplicates: [String] = []
         for (index, definition) in definitions.enumerated() {
-            let key = definition.name ?? String(index + 1)
-            problems += definition.validateDefinition().map { "param \"\(key)\": \($0)" }
+            let own = definition.validateDefinition()
+            problems += definition.name == nil ? own.map { "param \"\(index + 1)\": \($0)" } : own
             if let name = definition.name, !seen.insert(name).inserted, !duplicates.contains(name) {
                 duplicates.append(name)
             }
         }
         problems += duplicates.map { "duplicate param name \"\($0)\"" }
         return problems
-    }
-
-    private func nameProblems() -> [String] {
-        guard let name else { return [] }
-        if name.isEmpty {
-            return ["name is empty"]
-        }
-        if name.contains(where: { $0.isWhitespace || $0 == "=" }) {
-            return ["name \(JSONNumberFormat.quoted(name)) must not contain whitespace or \"=\""]
-        }
-        if name.allSatisfy({ $0.isASCII && $0.isWholeNumber }) {
-            return ["name \(JSONNumberFormat.quoted(name)) must not be a number (numbers address positional params)"]
-        }
-        return []
     }
 
     private var typeLabel: String { type?.rawValue ?? "string" }

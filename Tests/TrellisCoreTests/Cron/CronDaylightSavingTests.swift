@@ -11,87 +11,87 @@ import Testing
 /// - Australia/Lord_Howe moves by 30 minutes: 04-05 02:00 (+11) → 01:30 (+10:30); 10-04 02:00 → 02:30.
 @Suite("Cron and daylight saving time")
 struct CronDaylightSavingTests {
-    static let newYork: [NextCase] = [
+    static let newYork: [CronNextCase] = [
         // Spring forward: 02:00-02:59 does not exist on 03-08 and is skipped, not shifted.
-        NextCase("30 2 * * *", after: "2026-03-07T12:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
-        NextCase("30 2 * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
-        NextCase("30 2 * * *", after: "2026-03-08T03:00:00-04:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
-        NextCase("0 2 * * *", after: "2026-03-07T03:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:00:00-04:00"),
-        NextCase("* 2 * * *", after: "2026-03-08T01:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:00:00-04:00"),
-        NextCase("0 3 * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
-        NextCase("59 1 * * *", after: "2026-03-08T00:00:00-05:00", in: "America/New_York", expect: "2026-03-08T01:59:00-05:00"),
-        NextCase("*/15 * * * *", after: "2026-03-08T01:45:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
-        NextCase("*/15 * * * *", after: "2026-03-08T01:44:59-05:00", in: "America/New_York", expect: "2026-03-08T01:45:00-05:00"),
-        NextCase("* * * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
-        NextCase("30 2 8 3 *", after: "2026-01-01T00:00:00-05:00", in: "America/New_York", expect: "2027-03-08T02:30:00-05:00"),
+        CronNextCase("30 2 * * *", after: "2026-03-07T12:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
+        CronNextCase("30 2 * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
+        CronNextCase("30 2 * * *", after: "2026-03-08T03:00:00-04:00", in: "America/New_York", expect: "2026-03-09T02:30:00-04:00"),
+        CronNextCase("0 2 * * *", after: "2026-03-07T03:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:00:00-04:00"),
+        CronNextCase("* 2 * * *", after: "2026-03-08T01:00:00-05:00", in: "America/New_York", expect: "2026-03-09T02:00:00-04:00"),
+        CronNextCase("0 3 * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
+        CronNextCase("59 1 * * *", after: "2026-03-08T00:00:00-05:00", in: "America/New_York", expect: "2026-03-08T01:59:00-05:00"),
+        CronNextCase("*/15 * * * *", after: "2026-03-08T01:45:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
+        CronNextCase("*/15 * * * *", after: "2026-03-08T01:44:59-05:00", in: "America/New_York", expect: "2026-03-08T01:45:00-05:00"),
+        CronNextCase("* * * * *", after: "2026-03-08T01:59:00-05:00", in: "America/New_York", expect: "2026-03-08T03:00:00-04:00"),
+        CronNextCase("30 2 8 3 *", after: "2026-01-01T00:00:00-05:00", in: "America/New_York", expect: "2027-03-08T02:30:00-05:00"),
         // Fall back: 01:00-01:59 occurs twice on 11-01 and fires only in the first (EDT) pass.
-        NextCase("30 1 * * *", after: "2026-10-31T12:00:00-04:00", in: "America/New_York", expect: "2026-11-01T01:30:00-04:00"),
-        NextCase("30 1 * * *", after: "2026-11-01T01:30:00-04:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
-        NextCase("30 1 * * *", after: "2026-11-01T01:10:00-05:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
-        NextCase("30 1 * * *", after: "2026-11-01T01:45:00-05:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
-        NextCase("0 1 * * *", after: "2026-11-01T00:59:59-04:00", in: "America/New_York", expect: "2026-11-01T01:00:00-04:00"),
-        NextCase("0 2 * * *", after: "2026-11-01T01:59:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("0 * * * *", after: "2026-11-01T00:30:00-04:00", in: "America/New_York", expect: "2026-11-01T01:00:00-04:00"),
-        NextCase("0 * * * *", after: "2026-11-01T01:00:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("*/15 * * * *", after: "2026-11-01T01:45:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("*/15 * * * *", after: "2026-11-01T01:20:00-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("*/15 * * * *", after: "2026-11-01T01:00:00-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("*/15 * * * *", after: "2026-11-01T00:59:59-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("* * * * *", after: "2026-11-01T01:59:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
-        NextCase("0 0 * * *", after: "2026-11-01T00:00:00-04:00", in: "America/New_York", expect: "2026-11-02T00:00:00-05:00"),
-        NextCase("30 1 1 11 *", after: "2026-11-01T01:30:00-04:00", in: "America/New_York", expect: "2027-11-01T01:30:00-04:00"),
+        CronNextCase("30 1 * * *", after: "2026-10-31T12:00:00-04:00", in: "America/New_York", expect: "2026-11-01T01:30:00-04:00"),
+        CronNextCase("30 1 * * *", after: "2026-11-01T01:30:00-04:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
+        CronNextCase("30 1 * * *", after: "2026-11-01T01:10:00-05:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
+        CronNextCase("30 1 * * *", after: "2026-11-01T01:45:00-05:00", in: "America/New_York", expect: "2026-11-02T01:30:00-05:00"),
+        CronNextCase("0 1 * * *", after: "2026-11-01T00:59:59-04:00", in: "America/New_York", expect: "2026-11-01T01:00:00-04:00"),
+        CronNextCase("0 2 * * *", after: "2026-11-01T01:59:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("0 * * * *", after: "2026-11-01T00:30:00-04:00", in: "America/New_York", expect: "2026-11-01T01:00:00-04:00"),
+        CronNextCase("0 * * * *", after: "2026-11-01T01:00:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("*/15 * * * *", after: "2026-11-01T01:45:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("*/15 * * * *", after: "2026-11-01T01:20:00-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("*/15 * * * *", after: "2026-11-01T01:00:00-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("*/15 * * * *", after: "2026-11-01T00:59:59-05:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("* * * * *", after: "2026-11-01T01:59:00-04:00", in: "America/New_York", expect: "2026-11-01T02:00:00-05:00"),
+        CronNextCase("0 0 * * *", after: "2026-11-01T00:00:00-04:00", in: "America/New_York", expect: "2026-11-02T00:00:00-05:00"),
+        CronNextCase("30 1 1 11 *", after: "2026-11-01T01:30:00-04:00", in: "America/New_York", expect: "2027-11-01T01:30:00-04:00"),
     ]
 
-    static let berlin: [NextCase] = [
-        NextCase("30 2 * * *", after: "2026-03-28T12:00:00+01:00", in: "Europe/Berlin", expect: "2026-03-30T02:30:00+02:00"),
-        NextCase("*/15 * * * *", after: "2026-03-29T01:45:00+01:00", in: "Europe/Berlin", expect: "2026-03-29T03:00:00+02:00"),
-        NextCase("0 2 29 3 *", after: "2026-01-01T00:00:00+01:00", in: "Europe/Berlin", expect: "2027-03-29T02:00:00+02:00"),
-        NextCase("30 2 * * *", after: "2026-10-24T12:00:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T02:30:00+02:00"),
-        NextCase("30 2 * * *", after: "2026-10-25T02:30:00+02:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
-        NextCase("30 2 * * *", after: "2026-10-25T02:40:00+01:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
-        NextCase("30 2 * * *", after: "2026-10-25T02:10:00+01:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
-        NextCase("*/15 * * * *", after: "2026-10-25T02:45:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
-        NextCase("*/15 * * * *", after: "2026-10-25T02:05:00+01:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
-        NextCase("0 3 * * *", after: "2026-10-25T02:59:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
-        NextCase("15 2 25 10 *", after: "2026-10-25T02:15:00+02:00", in: "Europe/Berlin", expect: "2027-10-25T02:15:00+02:00"),
+    static let berlin: [CronNextCase] = [
+        CronNextCase("30 2 * * *", after: "2026-03-28T12:00:00+01:00", in: "Europe/Berlin", expect: "2026-03-30T02:30:00+02:00"),
+        CronNextCase("*/15 * * * *", after: "2026-03-29T01:45:00+01:00", in: "Europe/Berlin", expect: "2026-03-29T03:00:00+02:00"),
+        CronNextCase("0 2 29 3 *", after: "2026-01-01T00:00:00+01:00", in: "Europe/Berlin", expect: "2027-03-29T02:00:00+02:00"),
+        CronNextCase("30 2 * * *", after: "2026-10-24T12:00:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T02:30:00+02:00"),
+        CronNextCase("30 2 * * *", after: "2026-10-25T02:30:00+02:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
+        CronNextCase("30 2 * * *", after: "2026-10-25T02:40:00+01:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
+        CronNextCase("30 2 * * *", after: "2026-10-25T02:10:00+01:00", in: "Europe/Berlin", expect: "2026-10-26T02:30:00+01:00"),
+        CronNextCase("*/15 * * * *", after: "2026-10-25T02:45:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
+        CronNextCase("*/15 * * * *", after: "2026-10-25T02:05:00+01:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
+        CronNextCase("0 3 * * *", after: "2026-10-25T02:59:00+02:00", in: "Europe/Berlin", expect: "2026-10-25T03:00:00+01:00"),
+        CronNextCase("15 2 25 10 *", after: "2026-10-25T02:15:00+02:00", in: "Europe/Berlin", expect: "2027-10-25T02:15:00+02:00"),
     ]
 
-    static let southernAndOthers: [NextCase] = [
+    static let southernAndOthers: [CronNextCase] = [
         // Sydney: gap in October, repeated hour in April.
-        NextCase("30 2 * * *", after: "2026-10-03T12:00:00+10:00", in: "Australia/Sydney", expect: "2026-10-05T02:30:00+11:00"),
-        NextCase("30 2 * * *", after: "2026-04-04T12:00:00+11:00", in: "Australia/Sydney", expect: "2026-04-05T02:30:00+11:00"),
-        NextCase("30 2 * * *", after: "2026-04-05T02:30:00+10:00", in: "Australia/Sydney", expect: "2026-04-06T02:30:00+10:00"),
-        NextCase("30 2 * * *", after: "2026-04-05T02:00:00+10:00", in: "Australia/Sydney", expect: "2026-04-06T02:30:00+10:00"),
-        NextCase("*/15 * * * *", after: "2026-04-05T02:45:00+11:00", in: "Australia/Sydney", expect: "2026-04-05T03:00:00+10:00"),
-        NextCase("*/15 * * * *", after: "2026-10-04T01:45:00+10:00", in: "Australia/Sydney", expect: "2026-10-04T03:00:00+11:00"),
+        CronNextCase("30 2 * * *", after: "2026-10-03T12:00:00+10:00", in: "Australia/Sydney", expect: "2026-10-05T02:30:00+11:00"),
+        CronNextCase("30 2 * * *", after: "2026-04-04T12:00:00+11:00", in: "Australia/Sydney", expect: "2026-04-05T02:30:00+11:00"),
+        CronNextCase("30 2 * * *", after: "2026-04-05T02:30:00+10:00", in: "Australia/Sydney", expect: "2026-04-06T02:30:00+10:00"),
+        CronNextCase("30 2 * * *", after: "2026-04-05T02:00:00+10:00", in: "Australia/Sydney", expect: "2026-04-06T02:30:00+10:00"),
+        CronNextCase("*/15 * * * *", after: "2026-04-05T02:45:00+11:00", in: "Australia/Sydney", expect: "2026-04-05T03:00:00+10:00"),
+        CronNextCase("*/15 * * * *", after: "2026-10-04T01:45:00+10:00", in: "Australia/Sydney", expect: "2026-10-04T03:00:00+11:00"),
         // Lord Howe: half-hour shifts.
-        NextCase("15 2 * * *", after: "2026-10-03T12:00:00+10:30", in: "Australia/Lord_Howe", expect: "2026-10-05T02:15:00+11:00"),
-        NextCase("45 2 * * *", after: "2026-10-03T12:00:00+10:30", in: "Australia/Lord_Howe", expect: "2026-10-04T02:45:00+11:00"),
-        NextCase("*/15 * * * *", after: "2026-04-05T01:45:00+11:00", in: "Australia/Lord_Howe", expect: "2026-04-05T02:00:00+10:30"),
-        NextCase("45 1 * * *", after: "2026-04-05T01:30:00+10:30", in: "Australia/Lord_Howe", expect: "2026-04-06T01:45:00+10:30"),
+        CronNextCase("15 2 * * *", after: "2026-10-03T12:00:00+10:30", in: "Australia/Lord_Howe", expect: "2026-10-05T02:15:00+11:00"),
+        CronNextCase("45 2 * * *", after: "2026-10-03T12:00:00+10:30", in: "Australia/Lord_Howe", expect: "2026-10-04T02:45:00+11:00"),
+        CronNextCase("*/15 * * * *", after: "2026-04-05T01:45:00+11:00", in: "Australia/Lord_Howe", expect: "2026-04-05T02:00:00+10:30"),
+        CronNextCase("45 1 * * *", after: "2026-04-05T01:30:00+10:30", in: "Australia/Lord_Howe", expect: "2026-04-06T01:45:00+10:30"),
         // No DST at all.
-        NextCase("30 2 * * *", after: "2026-03-08T00:00:00Z", in: "Asia/Kolkata", expect: "2026-03-09T02:30:00+05:30"),
-        NextCase("30 1 * * *", after: "2026-11-01T00:00:00+05:30", in: "Asia/Kolkata", expect: "2026-11-01T01:30:00+05:30"),
+        CronNextCase("30 2 * * *", after: "2026-03-08T00:00:00Z", in: "Asia/Kolkata", expect: "2026-03-09T02:30:00+05:30"),
+        CronNextCase("30 1 * * *", after: "2026-11-01T00:00:00+05:30", in: "Asia/Kolkata", expect: "2026-11-01T01:30:00+05:30"),
         // Samoa skipped the whole of 2011-12-30 when it crossed the date line.
-        NextCase("0 12 30 12 *", after: "2011-01-01T00:00:00-11:00", in: "Pacific/Apia", expect: "2012-12-30T12:00:00+14:00"),
-        NextCase("0 12 * * *", after: "2011-12-29T12:00:00-10:00", in: "Pacific/Apia", expect: "2011-12-31T12:00:00+14:00"),
+        CronNextCase("0 12 30 12 *", after: "2011-01-01T00:00:00-11:00", in: "Pacific/Apia", expect: "2012-12-30T12:00:00+14:00"),
+        CronNextCase("0 12 * * *", after: "2011-12-29T12:00:00-10:00", in: "Pacific/Apia", expect: "2011-12-31T12:00:00+14:00"),
     ]
 
     @Test("America/New_York", arguments: newYork)
-    func newYorkTransitions(_ testCase: NextCase) throws { try testCase.check() }
+    func newYorkTransitions(_ testCase: CronNextCase) throws { try testCase.check() }
 
     @Test("Europe/Berlin", arguments: berlin)
-    func berlinTransitions(_ testCase: NextCase) throws { try testCase.check() }
+    func berlinTransitions(_ testCase: CronNextCase) throws { try testCase.check() }
 
     @Test("southern hemisphere, half-hour shifts, no DST, skipped day", arguments: southernAndOthers)
-    func otherZones(_ testCase: NextCase) throws { try testCase.check() }
+    func otherZones(_ testCase: CronNextCase) throws { try testCase.check() }
 
     /// Fire instants in `[start, end)`, found by iterating `next` from one second before `start`.
     static func fireTimes(_ text: String, zone identifier: String, from start: String, to end: String) throws -> [Date] {
         let cron = try CronExpression(parsing: text)
-        let timeZone = try zone(identifier)
-        let endDate = try instant(end)
-        var cursor = try instant(start).addingTimeInterval(-1)
+        let timeZone = try cronZone(identifier)
+        let endDate = try cronInstant(end)
+        var cursor = try cronInstant(start).addingTimeInterval(-1)
         var fires: [Date] = []
         while let next = cron.next(after: cursor, in: timeZone), next < endDate {
             fires.append(next)
@@ -131,7 +131,7 @@ struct CronDaylightSavingTests {
         let expected = try [
             "2026-11-01T00:00:00-04:00", "2026-11-01T01:00:00-04:00", "2026-11-01T02:00:00-05:00",
             "2026-11-01T03:00:00-05:00",
-        ].map { try instant($0) }
+        ].map { try cronInstant($0) }
         #expect(fires == expected)
     }
 }

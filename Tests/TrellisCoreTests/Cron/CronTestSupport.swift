@@ -3,7 +3,7 @@ import Testing
 
 /// Parses an ISO-8601 instant with an explicit offset (`2026-03-08T01:59:00-05:00`), optionally
 /// with fractional seconds.
-func instant(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Date {
+func cronInstant(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Date {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = text.contains(".")
         ? [.withInternetDateTime, .withFractionalSeconds]
@@ -12,12 +12,12 @@ func instant(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) 
 }
 
 /// A zone by identifier; the test fails if the system does not know it.
-func zone(_ identifier: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TimeZone {
+func cronZone(_ identifier: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TimeZone {
     try #require(TimeZone(identifier: identifier), "unknown zone \(identifier)", sourceLocation: sourceLocation)
 }
 
 /// Renders an instant as UTC ISO-8601 for readable failure messages.
-func utc(_ date: Date?) -> String {
+func cronUTCText(_ date: Date?) -> String {
     guard let date else { return "nil" }
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Maps wall-clock readings in a zone to instants using only `TimeZone.secondsFromGMT(for:)`.
-struct WallClock: Sendable {
+struct CronWallClock: Sendable {
     /// The zone whose wall clock is read.
     let zone: TimeZone
 

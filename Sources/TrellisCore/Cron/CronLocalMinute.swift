@@ -4,7 +4,7 @@ import Foundation
 ///
 /// "Local seconds" below means the wall-clock reading expressed as if it were UTC seconds since
 /// 1970, that is `instant + secondsFromGMT(instant)`.
-struct LocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible {
+struct CronLocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible {
     var year: Int
     var month: Int
     var day: Int
@@ -25,7 +25,7 @@ struct LocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible {
         let minutes = Self.floorDivide(localSeconds, 60)
         let days = Self.floorDivide(minutes, 1440)
         let minuteOfDay = minutes - days * 1440
-        let date = CivilDate.date(days: days)
+        let date = CronCivilDate.date(days: days)
         self.init(
             year: date.year,
             month: date.month,
@@ -37,11 +37,11 @@ struct LocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The wall-clock reading as seconds since 1970-01-01T00:00 on the same wall clock.
     var localSeconds: Int {
-        let days = CivilDate.days(year: year, month: month, day: day)
+        let days = CronCivilDate.days(year: year, month: month, day: day)
         return ((days * 24 + hour) * 60 + minute) * 60
     }
 
-    static func < (lhs: LocalMinute, rhs: LocalMinute) -> Bool {
+    static func < (lhs: CronLocalMinute, rhs: CronLocalMinute) -> Bool {
         (lhs.year, lhs.month, lhs.day, lhs.hour, lhs.minute)
             < (rhs.year, rhs.month, rhs.day, rhs.hour, rhs.minute)
     }
