@@ -32,7 +32,13 @@ extension DAGBuilder {
         if let text = node.text {
             addText(text, line: node.line)
         } else if let pairs = node.pairs {
-            for pair in pairs { add(pair.key, pair.value.isNull ? nil : pair.value.text, line: pair.keyLine) }
+            for pair in pairs {
+                guard pair.value.scalar != nil else {
+                    log.error(FieldPath.key(path, pair.key), "a label value must be a string, found \(pair.value.kindName)", line: pair.keyLine)
+                    continue
+                }
+                add(pair.key, pair.value.isNull ? nil : pair.value.text, line: pair.keyLine)
+            }
         } else if let items = node.items {
             for (index, item) in items.enumerated() {
                 if let text = item.text, !item.isNull {

@@ -128,6 +128,7 @@ extension DAGBuilder {
         readConstraints(fields, into: &def)
         if let value = fields["required"].flatMap({ read.bool($0, fields.path("required")) }) { def.required = value }
         if let value = fields["eval"].flatMap({ read.string($0, fields.path("eval")) }) { def.eval = value }
+        for problem in def.validateDefinition() { log.error(path, problem, line: node.line) }
         return def
     }
 
@@ -185,6 +186,7 @@ extension DAGBuilder {
             readConstraints(property, into: &def)
             if let value = property["required"].flatMap({ read.bool($0, property.path("required")) }) { def.required = value }
             def.required = def.required || required.contains(pair.key)
+            for problem in def.validateDefinition() { log.error(propertyPath, problem, line: pair.keyLine) }
             defs.append(def)
         }
         for name in required where !properties.contains(where: { $0.key == name }) {
@@ -193,15 +195,12 @@ extension DAGBuilder {
         return defs
     }
 
-    /// Duplicate names and each definition's own consistency.
+    /// Duplicate names (each definition's own consistency is checked where it is read).
     private func checkParams(_ defs: [ParamDefinition], _ path: String, line: Int) {
         var seen = Set<String>()
         for def in defs {
             if let name = def.name, !seen.insert(name).inserted {
                 log.error(path, "param \"\(name)\" is defined twice", line: line)
-            }
-            for problem in def.validateDefinition() {
-                log.error(path, problem, line: line)
             }
         }
     }

@@ -24,12 +24,19 @@ extension DAGBuilder {
             kind = fields.has("parallel") ? .parallel : .dag
         }
         step.kind = kind ?? .command
-        if let node = fields["with"] { step.with = jsonValue(node) }
+        if let node = fields["with"] { step.with = normalizedWith(node) }
         switch step.kind {
         case .command: checkCommandStep(fields, step, typeKnown: kind != nil || step.typeName == nil)
         case .dag, .parallel: readSubDAG(fields, into: &step)
         case .http: readHTTP(fields, into: &step)
         }
+    }
+
+    /// The `with:` block for echo: its own keys in canonical snake_case (§1.3 rule 1), the
+    /// values, including user maps such as `headers`, exactly as written.
+    private func normalizedWith(_ node: YAMLNode) -> JSONValue {
+        guard let pairs = node.pairs else { return jsonValue(node) }
+        return .object(JSONObject(pairs.map { (KeyStyle.snakeCase($0.key), jsonValue($0.value)) }))
     }
 
     private func reject(_ fields: ObjectFields, _ keys: [String], because reason: String) {
@@ -51,7 +58,7 @@ extension DAGBuilder {
         if fields.has("with") {
             log.error(fields.path("with"), "with is only used by step types that take settings (http)", line: fields.line("with"))
         }
-        if typeKnown, step.commands.isEmpty, step.script == nil, !fields.has("command") {
+        if typeKnown, step.commands.isEmpty, step.script == nil, fields["command"]?.isNull ?? true {
             log.error(fields.path, "the step has nothing to run: set command, script or call", line: fields.line)
         }
     }
@@ -86,13 +93,12 @@ extension DAGBuilder {
             log.error(fields.path("command"), "an http step needs command: \"<METHOD> <URL>\", e.g. \"POST https://example.com/hook\"", line: fields.line("command"))
             return
         }
-        let parts = step.commands[0].split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        var spec: HTTPSpec
-        if parts.count == 2 {
-            spec = HTTPSpec(method: parts[0].uppercased(), url: parts[1].trimmingCharacters(in: .whitespaces))
-        } else {
-            spec = HTTPSpec(method: "GET", url: parts.first ?? "")
+        let parts = step.commands[0].trimmingCharacters(in: .whitespaces).split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard parts.count == 2 else {
+            log.error(fields.path("command"), "an http step needs command: \"<METHOD> <URL>\", found \"\(step.commands[0])\"", line: fields.line("command"))
+            return
         }
+        var spec = HTTPSpec(method: parts[0].uppercased(), url: parts[1].trimmingCharacters(in: .whitespaces))
         if !(spec.method.allSatisfy { $0.isLetter }) {
             log.error(fields.path("command"), "\"\(parts[0])\" is not an HTTP method; write \"<METHOD> <URL>\"", line: fields.line("command"))
         }

@@ -78,6 +78,17 @@ extension DAGBuilder {
         }
     }
 
+    /// At most this many cycles are listed; a hostile file cannot make the report huge.
+    static let maxReportedCycles = 10
+
+    /// `a -> b -> … -> a`, eliding the middle of very long cycles.
+    static func abbreviated(_ cycle: [String]) -> String {
+        guard cycle.count > 40 else { return cycle.joined(separator: " -> ") }
+        let head = cycle.prefix(20).joined(separator: " -> ")
+        let tail = cycle.suffix(19).joined(separator: " -> ")
+        return head + " -> … (\(cycle.count - 39) more) … -> " + tail
+    }
+
     /// Chain: each item depends on every step of the previous item.
     private func chainDependencies(_ parsed: [ParsedStep]) -> [Step] {
         var previous: [String] = []
@@ -124,9 +135,13 @@ extension DAGBuilder {
             }
             result.append(step)
         }
-        for cycle in StepGraph(steps: result).cycles() {
+        let cycles = StepGraph(steps: result).cycles()
+        for cycle in cycles.prefix(Self.maxReportedCycles) {
             let line = parsed.first { $0.step.name == cycle.first }?.dependsLine
-            log.error("steps", "cycle: " + cycle.joined(separator: " -> "), line: line)
+            log.error("steps", "cycle: " + Self.abbreviated(cycle), line: line)
+        }
+        if cycles.count > Self.maxReportedCycles {
+            log.error("steps", "\(cycles.count - Self.maxReportedCycles) more cycles not listed", line: nil)
         }
         return result
     }

@@ -22,6 +22,9 @@ enum KeyStyle {
         return out
     }
 
+    /// Keys longer than this get no "did you mean" (no real key is this long).
+    static let maxSuggestedLength = 64
+
     /// Levenshtein distance, for "did you mean" suggestions.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
@@ -43,10 +46,13 @@ enum KeyStyle {
     /// The nearest candidate within distance 3 (fewer for short keys), if any.
     static func suggestion(for key: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
+        // Edit distance is quadratic in length: long words get no suggestion, and candidates
+        // whose length differs by more than the allowed edits are skipped without computing it.
+        guard key.count <= maxSuggestedLength else { return nil }
         let snake = snakeCase(key)
         // Short words are close to everything; allow fewer edits for them.
         let allowed = min(3, max(1, key.count / 2))
-        for candidate in candidates {
+        for candidate in candidates where abs(candidate.count - key.count) <= allowed + 1 {
             let distance = min(editDistance(snake, candidate), editDistance(key.lowercased(), candidate))
             if distance <= allowed, distance < (best?.1 ?? Int.max) {
                 best = (candidate, distance)

@@ -66,9 +66,7 @@ struct DialectTests {
         // What the with: block configures is already the same...
         #expect(snake.steps.map(\.http) == camel.steps.map(\.http))
         // ...but the echoed block keeps the camelCase key.
-        withKnownIssue("loader keeps Step.with un-normalized: DAGBuilder+StepKind.swift readKind `step.with = jsonValue(node)`") {
-            #expect(snake.steps.map(\.with) == camel.steps.map(\.with))
-        }
+        #expect(snake.steps.map(\.with) == camel.steps.map(\.with))
     }
 
     @Test("the normalizing helper only blanks stem names and lines")

@@ -1,0 +1,26 @@
+/// Which host environment variables a step process inherits (§5.2).
+public enum HostEnvironmentFilter {
+    /// Names passed through as they are.
+    public static let names: Set<String> = [
+        "PATH", "HOME", "USER", "SHELL", "TMPDIR", "TERM", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+        "LD_LIBRARY_PATH",
+    ]
+
+    /// Name prefixes passed through.
+    public static let prefixes = ["XDG_", "TRELLIS_", "DAG_", "DAGU_", "LC_"]
+
+    /// The entries of `env` that pass — the fixed names, the prefixed names, and the names in
+    /// `passthrough` (the config key `env_passthrough`, matched exactly) — sorted by name.
+    public static func filter(_ env: [String: String], passthrough: [String]) -> [(String, String)] {
+        let extra = Set(passthrough)
+        return env
+            .filter { name, _ in passes(name) || extra.contains(name) }
+            .sorted { $0.key < $1.key }
+            .map { ($0.key, $0.value) }
+    }
+
+    /// Whether `name` passes without being listed in `env_passthrough`.
+    public static func passes(_ name: String) -> Bool {
+        names.contains(name) || prefixes.contains { name.hasPrefix($0) }
+    }
+}
