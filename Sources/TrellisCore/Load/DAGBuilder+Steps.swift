@@ -119,15 +119,19 @@ extension DAGBuilder {
             if let id = entry.step.id, byReference[id] == nil { byReference[id] = entry.step.name }
         }
         var result: [Step] = []
+        // Suggestions cost an edit distance per step name: offer them for the first few
+        // unknown targets only, so a file full of typos still loads fast.
+        var suggestionsLeft = 20
         for entry in parsed {
             var step = entry.step
             var seen = Set<String>()
             for reference in entry.declaredDepends ?? [] {
                 guard let target = byReference[reference] else {
                     var message = "unknown step \"\(reference)\""
-                    if let hint = KeyStyle.suggestion(for: reference, among: parsed.map(\.step.name)) {
+                    if suggestionsLeft > 0, let hint = KeyStyle.suggestion(for: reference, among: parsed.map(\.step.name)) {
                         message += "; did you mean \"\(hint)\"?"
                     }
+                    suggestionsLeft -= 1
                     log.error(FieldPath.key(entry.path, "depends"), message, line: entry.dependsLine)
                     continue
                 }
@@ -141,7 +145,8 @@ extension DAGBuilder {
             log.error("steps", "cycle: " + Self.abbreviated(cycle), line: line)
         }
         if cycles.count > Self.maxReportedCycles {
-            log.error("steps", "\(cycles.count - Self.maxReportedCycles) more cycles not listed", line: nil)
+            let last = parsed.first { $0.step.name == cycles[Self.maxReportedCycles - 1].first }?.dependsLine
+            log.error("steps", "\(cycles.count - Self.maxReportedCycles) more cycles not listed", line: last)
         }
         return result
     }

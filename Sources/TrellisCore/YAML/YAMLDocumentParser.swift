@@ -43,10 +43,10 @@ struct YAMLDocumentParser {
         do {
             let parser = try Parser(yaml: text)
             root = try parser.nextRoot()
-            if root != nil, try parser.nextRoot() != nil {
+            if root != nil, let second = try parser.nextRoot() {
                 return .failure(YAMLLoadError(
                     message: "a second YAML document (---) is not supported yet; keep one DAG per file",
-                    line: nil))
+                    line: second.mark?.line))
             }
         } catch let error as YamlError {
             return .failure(Self.describe(error))
@@ -66,7 +66,7 @@ struct YAMLDocumentParser {
         budget -= 1
         if budget < 0 {
             return .failure(YAMLLoadError(
-                message: "document has more than \(limits.maxNodes) values after expanding aliases (alias bomb?)",
+                message: "document is too large: more than \(limits.maxNodes) YAML values, counting each use of an alias (alias bomb?)",
                 line: line))
         }
         switch node {

@@ -504,7 +504,7 @@ struct InvalidDocumentTests {
             steps: [echo]
             ---
             steps: [echo]
-            """, path: "", message: "a second YAML document (---) is not supported yet", line: nil),
+            """, path: "", message: "a second YAML document (---) is not supported yet", line: 3),
         InvalidDocument(problem: "YAML syntax error", yaml: """
             description: x
             steps:
