@@ -22,13 +22,27 @@ let package = Package(
             name: "TrellisCLI",
             dependencies: [
                 "TrellisCore",
+                "TrellisEngine",
+                "TrellisStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CTrellisSystem"),
+        .target(
+            name: "TrellisEngine",
+            dependencies: ["TrellisCore", "CTrellisSystem", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "TrellisStore", dependencies: ["TrellisCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "TrellisTesting", dependencies: ["TrellisCore"]),
         .executableTarget(name: "trellis", dependencies: ["TrellisCLI"]),
         .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrellisCLITests", dependencies: ["TrellisCLI", "TrellisCore", "trellis"]),
+        .testTarget(
+            name: "TrellisCLITests",
+            dependencies: ["TrellisCLI", "TrellisCore", "TrellisStore", "trellis", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "TrellisEngineTests", dependencies: ["TrellisEngine"]),
+        .testTarget(name: "TrellisStoreTests", dependencies: ["TrellisStore", "TrellisTesting", "TrellisCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,6 +9,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("dags"), help: "The DAGs directory (default: $TRELLIS_DAGS_DIR, else <home>/dags).")
     var dagsDir: String?
 
+    @Option(name: .customLong("data"), help: "The data directory for run history (default: $TRELLIS_DATA_DIR, else <home>/data).")
+    var dataDir: String?
+
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "Print only errors.")
     var quiet = false
 
@@ -24,6 +27,23 @@ struct GlobalOptions: ParsableArguments {
         let home = homeDirectory(environment: environment)
         let configured = dagsDir ?? environment["TRELLIS_DAGS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "dags"
         return PathResolution.resolve(configured, against: home)
+    }
+}
+
+extension GlobalOptions {
+    /// The resolved data directory: flag, then `TRELLIS_DATA_DIR`, then `<home>/data`.
+    func dataDirectory(environment: [String: String]) -> String {
+        let home = homeDirectory(environment: environment)
+        let configured = dataDir ?? environment["TRELLIS_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "data"
+        return PathResolution.resolve(configured, against: home)
+    }
+
+    /// Arguments that make a child `trellis` process see the same directories.
+    func forwardedArguments(environment: [String: String]) -> [String] {
+        let home = PathResolution.resolve(homeDirectory(environment: environment), against: FileManager.default.currentDirectoryPath)
+        return ["--home", home,
+                "--dags", PathResolution.resolve(dagsDirectory(environment: environment), against: FileManager.default.currentDirectoryPath),
+                "--data", PathResolution.resolve(dataDirectory(environment: environment), against: FileManager.default.currentDirectoryPath)]
     }
 }
 

@@ -1,0 +1,77 @@
+#ifndef C_TRELLIS_SYSTEM_H
+#define C_TRELLIS_SYSTEM_H
+
+/*
+ * Small Linux process helpers that Swift cannot express directly: a fork/exec
+ * launcher with a defined child set-up, and prctl wrappers.
+ */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where trellis_spawn failed; reported through *out_stage. */
+enum {
+    TRELLIS_STAGE_NONE = 0,
+    TRELLIS_STAGE_RESOLVE = 1,   /* PATH search in the parent */
+    TRELLIS_STAGE_STDIN = 2,     /* open("/dev/null") in the parent */
+    TRELLIS_STAGE_STDOUT = 3,    /* open(stdout_path) in the parent */
+    TRELLIS_STAGE_STDERR = 4,    /* open(stderr_path) in the parent */
+    TRELLIS_STAGE_PIPE = 5,      /* the status pipe in the parent */
+    TRELLIS_STAGE_FORK = 6,      /* fork() in the parent */
+    TRELLIS_STAGE_SETPGID = 7,   /* child: setpgid(0, 0) */
+    TRELLIS_STAGE_PDEATHSIG = 8, /* child: prctl(PR_SET_PDEATHSIG) */
+    TRELLIS_STAGE_SIGNALS = 9,   /* child: signal mask */
+    TRELLIS_STAGE_DUP = 10,      /* child: dup2 onto 0, 1, 2 */
+    TRELLIS_STAGE_CHDIR = 11,    /* child: chdir(cwd) */
+    TRELLIS_STAGE_EXEC = 12,     /* child: execve */
+};
+
+/*
+ * Starts `path` with `argv` and exactly the environment `envp` (both NULL
+ * terminated) in a new process group whose id is the child's pid.
+ *
+ * - `path` without '/' is looked up in the PATH of `envp` (default
+ *   "/usr/local/bin:/usr/bin:/bin") by the parent, before fork; relative PATH
+ *   entries are taken relative to `cwd`.
+ * - stdin is /dev/null; stdout and stderr are opened on the given files
+ *   (NULL means /dev/null), O_APPEND when `append` is non-zero, else O_TRUNC,
+ *   mode 0644. The same file for both is opened once and shared.
+ * - the child gets PR_SET_PDEATHSIG = SIGKILL. On Linux this fires when the
+ *   *thread* that called trellis_spawn exits: call it from a thread that lives
+ *   until the child has been reaped.
+ * - the child's signal mask is empty and every catchable signal has its
+ *   default disposition.
+ * - descriptors above 2 are closed on execve, including ones opened elsewhere without
+ *   O_CLOEXEC (close_range with CLOSE_RANGE_CLOEXEC, Linux 5.11+).
+ * - `cwd` (NULL or "" = unchanged) is entered before execve.
+ *
+ * Returns the pid once execve has succeeded. On failure returns -1 with
+ * *out_errno and *out_stage (TRELLIS_STAGE_*) set; a child that failed has
+ * already been reaped. Every descriptor the parent opens is O_CLOEXEC.
+ */
+int trellis_spawn(const char *path,
+                  char *const argv[],
+                  char *const envp[],
+                  const char *cwd,
+                  const char *stdout_path,
+                  const char *stderr_path,
+                  int append,
+                  int *out_errno,
+                  int *out_stage);
+
+/* prctl(PR_SET_CHILD_SUBREAPER, on). Returns 0, or -1 with errno set. */
+int trellis_set_child_subreaper(int on);
+
+/* prctl(PR_SET_PDEATHSIG, sig) for the calling process. Returns 0, or -1 with errno set. */
+int trellis_pdeathsig_self(int sig);
+
+/* pidfd_open(pid, 0): a close-on-exec descriptor that polls readable once the process has
+ * exited (also for processes that are not our children). Returns -1 with errno set. */
+int trellis_pidfd_open(int pid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+import TrellisEngine
+
+/// `trellis start <dag> [-- params]`: runs a DAG in the foreground; this process is the run agent.
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Run a DAG now, in the foreground.",
+        discussion: """
+        Prints the run ID, runs every step, and exits 0 when the run succeeded or partially \
+        succeeded, 1 when it failed or was aborted, 2 when the DAG or its params are invalid. \
+        Ctrl-C (or SIGTERM) stops the run: running steps get their stop signal, then SIGKILL \
+        after max_clean_up_time_sec, and the abort and exit handlers run.
+        Params: `trellis start etl -- DATE=2026-01-01 batch_size=50`, or `-p 'DATE=2026-01-01'`, \
+        or a JSON object.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.customShort("p"), .customLong("params")], help: "Params as one string (NAME=value …) or JSON.")
+    var params: String?
+
+    @Option(name: [.customShort("r"), .customLong("run-id")], help: "The run ID (default: a new UUID v7).")
+    var runID: String?
+
+    @Option(name: .customLong("labels"), help: "Extra labels for this run, comma-separated.")
+    var labels: String?
+
+    @Option(name: .customLong("parent"), help: .hidden)
+    var parent: String?
+
+    @Option(name: .customLong("root"), help: .hidden)
+    var root: String?
+
+    @Argument(help: "A path to a YAML file, or a DAG's file name or DAG name in the DAGs directory.")
+    var dag: String
+
+    @Argument(parsing: .postTerminator, help: "Params after --: NAME=value or positional values.")
+    var extraParams: [String] = []
+
+    func validate() throws {
+        if let runID, !NameRules.isValidRunID(runID) {
+            throw ValidationError("run ID \"\(runID)\" is invalid: use 1-64 characters of letters, digits, \"-\" and \"_\"")
+        }
+        if params != nil && !extraParams.isEmpty {
+            throw ValidationError("give params either with -p or after --, not both")
+        }
+    }
+
+    func run() async throws {
+        do {
+            let context = try CommandContext(global)
+            let loaded = try context.loadDAG(dag)
+            let overrides = try ParamOverrideParsing.overrides(text: params, arguments: extraParams)
+            let resolved: ResolvedParams
+            switch ParamResolver.resolve(loaded.dag.params, overrides: overrides) {
+            case .success(let value): resolved = value
+            case .failure(let errors): throw CLIFailure(2, errors.errors.map(\.message).joined(separator: "\n"))
+            }
+            let header = try makeHeader(loaded, resolved: resolved, context: context)
+            let initial = RunSnapshot(header: header, attemptId: "", status: .notStarted, log: "",
+                                      nodes: loaded.dag.steps.map { NodeRecord(name: $0.name) })
+            do {
+                try context.store.createRun(header, spec: loaded.text, initial: initial)
+            } catch {
+                throw CLIFailure(error.code == .runExists ? 2 : 1, "\(error)")
+            }
+            if !global.quiet { StandardOutput.printFlushed(header.run.id) }
+            var request = RunRequest(dag: loaded.dag, header: header, params: resolved,
+                                     dagDirectory: (loaded.path as NSString).deletingLastPathComponent,
+                                     hostEnvironment: context.environment)
+            request.defaultShell = context.environment["TRELLIS_DEFAULT_SHELL"].map(ShellWords.split)
+            request.subDAGLauncher = SubDAGLaunchConfig(
+                executable: Executable.path, globalArguments: global.forwardedArguments(environment: context.environment),
+                dagsDirectory: context.dagsDirectory)
+            let final = try await AgentRunner.run(request, context: context)
+            throw ExitCode(final.status.isSuccessful ? 0 : 1)
+        } catch let failure as CLIFailure {
+            throw failure.exit()
+        }
+    }
+
+    private func makeHeader(_ loaded: CommandContext.LoadedDAG, resolved: ResolvedParams, context: CommandContext) throws -> RunHeader {
+        let now = Date()
+        let run = RunRef(name: loaded.dag.name, id: runID ?? RunIDGenerator.uuidV7(now: now))
+        let parentRef = try parent.map { try RunRefParsing.parse($0, option: "--parent") }
+        let rootRef = try root.map { try RunRefParsing.parse($0, option: "--root") }
+        var labelList = loaded.dag.labels.map(\.description)
+        for label in (labels ?? "").split(separator: ",") {
+            let text = label.trimmingCharacters(in: .whitespaces).lowercased()
+            if !text.isEmpty, !labelList.contains(text) { labelList.append(text) }
+        }
+        return RunHeader(
+            run: run, createdAt: now, triggerType: parentRef == nil ? .manual : .subdag,
+            queue: loaded.dag.queue ?? loaded.dag.name, params: resolved.paramsString,
+            paramsList: resolved.items.enumerated().map { index, item in
+                item.name.map { "\($0)=\(item.rendered)" } ?? item.rendered
+            },
+            rawParamsJSON: resolved.rawJSON, root: rootRef ?? (parentRef == nil ? run : parentRef), parent: parentRef,
+            labels: labelList, sourceFileName: loaded.fileStem)
+    }
+}
+
+/// `name:id` arguments.
+enum RunRefParsing {
+    static func parse(_ text: String, option: String) throws -> RunRef {
+        guard let colon = text.lastIndex(of: ":") else { throw CLIFailure(2, "\(option) must be <dag-name>:<run-id>") }
+        return RunRef(name: String(text[..<colon]), id: String(text[text.index(after: colon)...]))
+    }
+}
+
+/// CLI params: `-p` text (or JSON), or arguments after `--`.
+enum ParamOverrideParsing {
+    static func overrides(text: String?, arguments: [String]) throws -> ParamOverrides {
+        if let text { return .text(text) }
+        guard !arguments.isEmpty else { return .none }
+        var tokens: [ParamToken] = []
+        for argument in arguments {
+            if let equals = argument.firstIndex(of: "="), NameRules.isValidVariableName(String(argument[..<equals])) {
+                tokens.append(ParamToken(name: String(argument[..<equals]), value: String(argument[argument.index(after: equals)...])))
+            } else {
+                tokens.append(ParamToken(name: nil, value: argument))
+            }
+        }
+        return .tokens(tokens)
+    }
+}
+
+/// The path of the running `trellis` executable.
+enum Executable {
+    static var path: String {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        return CommandLine.arguments[0]
+    }
+}
+
+/// Prints a line and flushes at once, so a parent reading the pipe sees it while the run goes on.
+enum StandardOutput {
+    static func printFlushed(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+import TrellisStore
+
+/// `trellis stop <dag> [-r id]`: stops that run, or every running run of the DAG (§10.2).
+struct StopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a running run (or every running run of a DAG).",
+        discussion: "Writes the run's cancel-request file and sends SIGTERM to its run agent. Exits 1 if nothing is running."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.customShort("r"), .customLong("run-id")], help: "The run ID (default: every running run).")
+    var runID: String?
+
+    @Argument(help: "A DAG's file name, DAG name or path.")
+    var dag: String
+
+    func run() throws {
+        do {
+            let context = try CommandContext(global)
+            let name = context.dagName(dag)
+            var targets: [RunRef] = []
+            if let runID {
+                targets = [RunRef(name: name, id: runID)]
+            } else {
+                var cursor: String?
+                repeat {
+                    let page = try context.store.runs(dagName: name, limit: 200, cursor: cursor)
+                    targets += page.entries.filter { $0.status == .running }.map(\.run)
+                    cursor = page.nextCursor
+                } while cursor != nil && targets.count < 1000
+            }
+            var stopped = 0
+            for ref in targets {
+                _ = try? DeadRunRepairer(store: context.store).repairIfDead(ref)
+                guard let snapshot = try context.store.latestSnapshot(of: ref), snapshot.status == .running else {
+                    if runID != nil { throw CLIFailure(1, "run \(ref.id) of \"\(ref.name)\" is not running") }
+                    continue
+                }
+                try context.store.requestCancel(ref)
+                if let pid = snapshot.pid { kill(pid, SIGTERM) }
+                if !global.quiet { print("stop requested: \(ref.name) \(ref.id)") }
+                stopped += 1
+            }
+            if stopped == 0 { throw CLIFailure(1, "no running run of \"\(name)\"") }
+        } catch let failure as CLIFailure {
+            throw failure.exit()
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The pure part of dead-run repair (§16.2): what a run whose agent is gone looks like.
+public enum DeadRunRepair {
+    /// Whether a snapshot claims the run is alive (`running`), so a free lock means it is dead.
+    public static func claimsRunning(_ snapshot: RunSnapshot) -> Bool {
+        snapshot.status == .running
+    }
+
+    /// The snapshot to append for a dead run: run `failed` with `finishedAt = now` and the
+    /// error; `running`/`retrying` nodes failed with the same error; other nodes unchanged.
+    /// A run that never left `not_started` gets "run agent did not start".
+    public static func repaired(_ snapshot: RunSnapshot, now: Date) -> RunSnapshot {
+        var result = snapshot
+        let error: String
+        if snapshot.status == .notStarted {
+            error = "run agent did not start"
+        } else {
+            let pid = snapshot.pid.map(String.init) ?? "unknown"
+            error = "run agent exited unexpectedly (pid \(pid)); marked failed at \(Timestamps.rfc3339(now))"
+        }
+        result.status = .failed
+        result.finishedAt = now
+        result.error = error
+        for index in result.nodes.indices where [.running, .retrying].contains(result.nodes[index].status) {
+            result.nodes[index].status = .failed
+            result.nodes[index].error = error
+            result.nodes[index].finishedAt = now
+        }
+        for (key, var node) in result.handlers where [.running, .retrying].contains(node.status) {
+            node.status = .failed
+            node.error = error
+            node.finishedAt = now
+            result.handlers[key] = node
+        }
+        return result
+    }
+
+    /// Process groups that may still hold step processes of a dead run.
+    public static func strayProcessGroups(_ snapshot: RunSnapshot) -> [Int32] {
+        (snapshot.nodes + snapshot.handlers.values).filter { [.running, .retrying].contains($0.status) }.compactMap(\.pgid)
+    }
+}
+
+/// RFC 3339 formatting and parsing of instants.
+public enum Timestamps {
+    /// `2026-11-29T03:20:00.123Z` (UTC, milliseconds): the stored form.
+    public static func rfc3339(_ date: Date) -> String {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
+        return date.formatted(style)
+    }
+
+    /// Second precision with the zone's offset (`Z` for UTC): the API form (API §1.3).
+    public static func rfc3339Seconds(_ date: Date, in zone: TimeZone) -> String {
+        let style = Date.ISO8601FormatStyle(timeZone: zone)
+        return date.formatted(style)
+    }
+
+    /// Parses RFC 3339 with or without fractional seconds.
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}

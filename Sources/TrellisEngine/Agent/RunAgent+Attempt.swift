@@ -1,0 +1,166 @@
+import Foundation
+import TrellisCore
+
+extension RunAgent {
+    /// Picks the attempt (the created one, or a new one for a retry), writes the first
+    /// `running` snapshot (synced: the start call waits for it) and builds the scope.
+    func prepareAttempt() async throws {
+        let run = request.header.run
+        let now = deps.now()
+        if let previous = request.retryOf {
+            let planner = RetryResetPlanner(steps: request.dag.steps)
+            let states = previous.nodes.map(\.state)
+            let reset = try request.retryStep.map { try planner.reset(previous: states, step: $0) } ?? planner.reset(previous: states)
+            var initial = previous
+            initial.nodes = request.dag.steps.map { step in
+                var record = previous.nodes.first { $0.name == step.name } ?? NodeRecord(name: step.name)
+                if reset.reset.contains(step.name) || previous.nodes.first(where: { $0.name == step.name }) == nil {
+                    record = NodeRecord(name: step.name)
+                }
+                return record
+            }
+            initial.handlers = [:]
+            initial.triggerType = .retry
+            initial.error = nil
+            initial.finishedAt = nil
+            snapshot = try deps.writer.startAttempt(initial)
+        } else {
+            guard let created = try deps.reader.latestSnapshot(of: run) else {
+                throw RunAgentError("run \(run) has no stored state")
+            }
+            snapshot = created
+            if snapshot.nodes.isEmpty { snapshot.nodes = request.dag.steps.map { NodeRecord(name: $0.name) } }
+        }
+        paths = deps.files.paths(of: run, attemptId: snapshot.attemptId)
+        try? FileManager.default.removeItem(atPath: paths.cancelRequest)
+        try FileManager.default.createDirectory(atPath: paths.workDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: paths.stepLogDirectory, withIntermediateDirectories: true)
+        snapshot.status = .running
+        snapshot.startedAt = now
+        snapshot.finishedAt = nil
+        snapshot.pid = getpid()
+        snapshot.sid = getsid(0)
+        snapshot.log = paths.runLog
+        snapshot.preconditions = request.dag.preconditions.map(ConditionRecord.init)
+        logLine("attempt \(snapshot.attemptId) of \(run) started (pid \(getpid()))")
+        record(.synced)
+    }
+
+    /// §12.1 steps 2–4.
+    func execute() async {
+        var cancelledBeforeSteps = false
+        do {
+            let built = try await RunScopeBuilder(request: request, paths: paths, runner: { scope, cwd in
+                self.substitutionRunner(scope: scope, workingDirectory: cwd)
+            }).build()
+            scope = built.scope
+            workingDirectory = built.workingDirectory
+            try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        } catch {
+            runErrors.append("cannot prepare the run: \(error)")
+            logLine("cannot prepare the run: \(error)")
+            await finish(cancelled: false)
+            return
+        }
+        let timeoutTask = startDAGTimeout()
+        defer { timeoutTask?.cancel() }
+        if !(await dagPreconditionsHold()) {
+            cancelledBeforeSteps = true
+        } else if let initHandler = request.dag.handlerOn.initialize {
+            await runNode(initHandler.name, isHandler: true)
+            if node(initHandler.name).status != .succeeded && node(initHandler.name).status != .skipped {
+                cancelledBeforeSteps = true
+                logLine("init handler failed; the run is aborted")
+            }
+        }
+        if !cancelledBeforeSteps {
+            await runSteps()
+        }
+        await finish(cancelled: cancelledBeforeSteps || stopRequested)
+    }
+
+    /// The scheduling loop: start ready nodes, wait for one to finish or for a stop/timeout.
+    func runSteps() async {
+        var iterator = events.makeAsyncIterator()
+        let cancelWatcher = startCancelFileWatcher()
+        defer { cancelWatcher.cancel() }
+        var inFlight = Set<String>()
+        while true {
+            let plan = planner.plan(states: snapshot.nodes.map(\.state), maxActiveSteps: request.dag.maxActiveSteps,
+                                    cancelled: stopRequested || dagTimedOut)
+            if !plan.changes.isEmpty {
+                for change in plan.changes {
+                    var record = node(change.name)
+                    record.status = change.status
+                    record.error = change.error
+                    snapshot.update(record)
+                }
+                record()
+            }
+            for name in plan.toStart where !inFlight.contains(name) {
+                var record = node(name)
+                record.status = .running
+                record.startedAt = deps.now()
+                snapshot.update(record)
+                inFlight.insert(name)
+                Task { [weak self] in
+                    await self?.runNode(name, isHandler: false)
+                    await self?.eventSink.yield(.nodeFinished(name))
+                }
+                if request.dag.delaySec > 0 {
+                    try? await Task.sleep(for: .seconds(request.dag.delaySec))
+                }
+            }
+            if inFlight.isEmpty { break }
+            guard let event = await iterator.next() else { break }
+            switch event {
+            case .nodeFinished(let name): inFlight.remove(name)
+            case .stop: await stopRunningNodes(reason: "stop requested")
+            case .timeout: await timeOutRun()
+            }
+        }
+    }
+
+    /// Final status (§12.3), handlers (§9), outputs and the terminal snapshot.
+    func finish(cancelled: Bool) async {
+        let finalPlanner = FinalStatusPlanner(steps: request.dag.steps)
+        var status = finalPlanner.status(nodes: snapshot.nodes.map(\.state), cancelled: cancelled, errors: runErrors)
+        snapshot.error = runErrors.first
+        let handlers = request.dag.handlerOn
+        var toRun: [Step] = []
+        switch status {
+        case .succeeded, .partiallySucceeded: toRun += [handlers.success].compactMap { $0 }
+        case .failed: toRun += [handlers.failure].compactMap { $0 }
+        case .aborted: toRun += [handlers.abort].compactMap { $0 }
+        default: break
+        }
+        toRun += [handlers.exit].compactMap { $0 }
+        var handlerStates: [NodeState] = []
+        for handler in toRun {
+            scope = scope.adding(.builtins, [("DAG_RUN_STATUS", status.label)])
+            await runNode(handler.name, isHandler: true)
+            handlerStates.append(node(handler.name).state)
+        }
+        if let initState = snapshot.handlers["onInit"]?.state { handlerStates.append(initState) }
+        let withHandlers = RunAgent.applyHandlers(handlerStates, to: status)
+        if withHandlers != status, snapshot.error == nil {
+            snapshot.error = "a handler failed"
+        }
+        status = withHandlers
+        do {
+            try deps.writer.writeOutputs(outputs.map { (OutputKeys.camelCase($0.name), $0.value) }, for: request.header.run)
+        } catch {
+            logLine("cannot write outputs: \(error)")
+        }
+        snapshot.status = status
+        snapshot.finishedAt = deps.now()
+        logLine("attempt \(snapshot.attemptId) finished: \(status.label)")
+        record(.synced)
+    }
+
+    /// §9: a failing handler turns a successful run into `failed`; the init handler's failure
+    /// already cancelled the run.
+    static func applyHandlers(_ states: [NodeState], to status: RunStatus) -> RunStatus {
+        FinalStatusPlanner.applyingHandlers(states.filter { $0.name != "onInit" }, to: status)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import TrellisCore
+
+/// Executes one attempt of a run (§12.1): takes the run lock, runs the steps as the readiness
+/// planner allows, records every state change, runs the handlers and writes the final status.
+///
+/// An actor: node executions run as child tasks and report back through it, so the snapshot is
+/// only ever changed in one place.
+public actor RunAgent {
+    enum Event: Sendable {
+        case nodeFinished(String)
+        case stop
+        case timeout
+    }
+
+    let request: RunRequest
+    let deps: RunAgentDependencies
+    let logger: Logger
+    let planner: ReadinessPlanner
+    let graph: StepGraph
+    var snapshot: RunSnapshot
+    var paths: RunPaths
+    var scope = SubstitutionScope()
+    var workingDirectory = ""
+    var stopRequested = false
+    var dagTimedOut = false
+    var runErrors: [String] = []
+    /// Processes running per node, for stop and timeouts.
+    var processes: [String: ChildProcess] = [:]
+    /// Output variables in the order they were set: name → value.
+    var outputs: [(name: String, value: String, node: String)] = []
+    let events: AsyncStream<Event>
+    let eventSink: AsyncStream<Event>.Continuation
+
+    public init(request: RunRequest, dependencies: RunAgentDependencies, logger: Logger) {
+        self.request = request
+        self.deps = dependencies
+        self.logger = logger
+        planner = ReadinessPlanner(steps: request.dag.steps)
+        graph = StepGraph(steps: request.dag.steps)
+        let header = request.header
+        snapshot = RunSnapshot(header: header, attemptId: "", status: .notStarted, log: "", nodes: [])
+        paths = dependencies.files.paths(of: header.run, attemptId: "")
+        (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// Asks the agent to stop (SIGTERM, Ctrl-C, or the cancel-request file): no new nodes
+    /// start, running ones get their stop signal, then SIGKILL after the clean-up time.
+    public nonisolated func requestStop() {
+        eventSink.yield(.stop)
+    }
+
+    /// Runs the attempt to its end and returns the final snapshot.
+    public func run() async throws(RunAgentError) -> RunSnapshot {
+        let run = request.header.run
+        let lock: any RunLock
+        do {
+            guard let held = try deps.locking.tryLock(run) else {
+                throw RunAgentError("run \(run) is already running")
+            }
+            lock = held
+        } catch let error as RunAgentError {
+            throw error
+        } catch {
+            throw RunAgentError("cannot lock run \(run): \(error)")
+        }
+        defer { lock.release() }
+        do {
+            try await prepareAttempt()
+        } catch {
+            throw RunAgentError("cannot start run \(run): \(error)")
+        }
+        await execute()
+        return snapshot
+    }
+
+    // MARK: - Recording
+
+    func record(_ durability: Durability = .batched) {
+        do {
+            try deps.writer.append(snapshot, durability: durability)
+        } catch {
+            logger.error("cannot record run state", metadata: ["run.id": "\(request.header.run.id)", "error": "\(error)"])
+        }
+    }
+
+    func node(_ name: String) -> NodeRecord {
+        snapshot.node(named: name) ?? NodeRecord(name: name)
+    }
+
+    func update(_ record: NodeRecord, durability: Durability = .batched) {
+        snapshot.update(record)
+        self.record(durability)
+    }
+
+    func logLine(_ message: String) {
+        RunLog.append(message, to: paths.runLog, at: deps.now())
+    }
+
+    func step(named name: String) -> Step? {
+        request.dag.steps.first { $0.name == name } ?? request.dag.handlerOn.all.first { $0.name == name }
+    }
+}

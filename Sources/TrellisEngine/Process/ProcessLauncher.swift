@@ -1,0 +1,76 @@
+import CTrellisSystem
+import Foundation
+import Glibc
+
+/// Starts step processes (§6.3) and reaps them.
+///
+/// Each launch gets a dedicated thread that forks the child and then blocks in `waitpid` until
+/// the child is reaped. The thread must outlive the child: on Linux `PR_SET_PDEATHSIG` fires
+/// when the *thread* that forked exits, so the child's `SIGKILL` on parent death only fires when
+/// the whole launching process dies.
+public enum ProcessLauncher {
+    /// Stack of a launcher thread: it only marshals C strings and waits.
+    static let threadStackSize = 512 * 1024
+
+    /// Starts the process described by `spec` and returns once `execve` has succeeded.
+    ///
+    /// Failures up to and including `execve` (program not found, bad working directory,
+    /// unwritable output file) are thrown synchronously.
+    public static func launch(_ spec: ProcessSpec) async throws(LaunchError) -> ChildProcess {
+        let request = try SpawnRequest(spec)
+        let outcome = await withCheckedContinuation { (handOff: CheckedContinuation<Result<ChildProcess, LaunchError>, Never>) in
+            let thread = Thread {
+                spawnAndReap(request, handOff: handOff)
+            }
+            thread.name = "trellis-launch"
+            thread.stackSize = threadStackSize
+            thread.start()
+        }
+        return try outcome.get()
+    }
+
+    /// Body of the launcher thread: spawn, hand the child over, reap it.
+    private static func spawnAndReap(
+        _ request: SpawnRequest,
+        handOff: CheckedContinuation<Result<ChildProcess, LaunchError>, Never>
+    ) {
+        let pid: Int32
+        switch request.spawn() {
+        case .failure(let error):
+            handOff.resume(returning: .failure(error))
+            return
+        case .success(let spawned):
+            pid = spawned
+        }
+        let child = ChildProcess(pid: pid)
+        handOff.resume(returning: .success(child))
+        child.resolve(waitForLeader(pid))
+        reapGroupMembers(pgid: pid)
+    }
+
+    /// Blocks until the leader exits and reaps it.
+    private static func waitForLeader(_ pid: Int32) -> Termination {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, 0)
+            if result == pid { return Termination(waitStatus: status) }
+            if result < 0 && errno == EINTR { continue }
+            // ECHILD: something else in this process reaped our child with waitpid(-1) and the
+            // status is lost. Report a failure rather than waiting forever.
+            return .exited(255)
+        }
+    }
+
+    /// When the launching process is a child subreaper (`trellis_set_child_subreaper`), the
+    /// leader's orphaned background children become ours: reap those still in the group so
+    /// none stays a zombie. Without a subreaper this returns at once with `ECHILD`.
+    private static func reapGroupMembers(pgid: Int32) {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(-pgid, &status, 0)
+            if result > 0 { continue }
+            if result < 0 && errno == EINTR { continue }
+            return
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import CTrellisSystem
+import Glibc
+
+/// A ``ProcessSpec`` checked for what `execve` cannot carry, ready to hand to `trellis_spawn`.
+struct SpawnRequest: Sendable {
+    let program: String
+    let argv: [String]
+    let envp: [String]
+    let workingDirectory: String
+    let stdoutPath: String
+    let stderrPath: String
+    let append: Bool
+
+    init(_ spec: ProcessSpec) throws(LaunchError) {
+        func invalid() -> LaunchError {
+            LaunchError(stage: .invalidSpec, errno: EINVAL, program: spec.executable)
+        }
+        let hasNul: (String) -> Bool = { $0.utf8.contains(0) }
+        if spec.executable.isEmpty {
+            throw LaunchError(stage: .resolve, errno: ENOENT, program: spec.executable)
+        }
+        if hasNul(spec.executable) || spec.arguments.contains(where: hasNul) { throw invalid() }
+        for (name, value) in spec.environment {
+            if name.isEmpty || name.utf8.contains(UInt8(ascii: "=")) || hasNul(name) || hasNul(value) {
+                throw invalid()
+            }
+        }
+        if hasNul(spec.workingDirectory) || hasNul(spec.stdoutPath) || hasNul(spec.stderrPath) {
+            throw invalid()
+        }
+        program = spec.executable
+        argv = [spec.executable] + spec.arguments
+        envp = spec.environment.map { "\($0.0)=\($0.1)" }
+        workingDirectory = spec.workingDirectory
+        stdoutPath = spec.stdoutPath
+        stderrPath = spec.stderrPath
+        append = spec.appendOutput
+    }
+
+    /// Forks and execs the child (blocking until `execve` succeeded or failed).
+    /// Call it on the thread that will reap the child.
+    func spawn() -> Result<Int32, LaunchError> {
+        var error: Int32 = 0
+        var stage: Int32 = 0
+        let pid = withCStringArray(argv) { argvPointers in
+            withCStringArray(envp) { envpPointers in
+                trellis_spawn(
+                    program, argvPointers, envpPointers, workingDirectory, stdoutPath, stderrPath,
+                    append ? 1 : 0, &error, &stage
+                )
+            }
+        }
+        if pid > 0 { return .success(pid) }
+        return .failure(launchError(stage: stage, errno: error))
+    }
+
+    private func launchError(stage: Int32, errno: Int32) -> LaunchError {
+        let mapped: (LaunchError.Stage, String?)
+        switch Int(stage) {
+        case Int(TRELLIS_STAGE_RESOLVE): mapped = (.resolve, nil)
+        case Int(TRELLIS_STAGE_STDIN): mapped = (.openStdin, "/dev/null")
+        case Int(TRELLIS_STAGE_STDOUT): mapped = (.openStdout, stdoutPath)
+        case Int(TRELLIS_STAGE_STDERR): mapped = (.openStderr, stderrPath)
+        case Int(TRELLIS_STAGE_PIPE): mapped = (.pipe, nil)
+        case Int(TRELLIS_STAGE_FORK): mapped = (.fork, nil)
+        case Int(TRELLIS_STAGE_SETPGID): mapped = (.setpgid, nil)
+        case Int(TRELLIS_STAGE_PDEATHSIG): mapped = (.parentDeathSignal, nil)
+        case Int(TRELLIS_STAGE_SIGNALS): mapped = (.signals, nil)
+        case Int(TRELLIS_STAGE_DUP): mapped = (.redirect, nil)
+        case Int(TRELLIS_STAGE_CHDIR): mapped = (.chdir, workingDirectory)
+        default: mapped = (.exec, nil)
+        }
+        return LaunchError(stage: mapped.0, errno: errno, program: program, path: mapped.1)
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that lives for the call.
+private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+    defer {
+        for pointer in pointers { free(pointer) }
+    }
+    return body(pointers)
+}

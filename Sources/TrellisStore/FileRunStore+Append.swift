@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TrellisCore
+
+extension FileRunStore {
+    /// Appends `snapshot` to the run's latest attempt with one `write()` under the file's lock;
+    /// `.synced` fsyncs before returning, `.batched` leaves it to the background flusher.
+    /// An empty `attemptId` means the latest attempt; another attempt's ID is refused.
+    public func append(_ snapshot: RunSnapshot, durability: Durability) throws(StoreError) {
+        let runDirectory = try requireRunDirectory(snapshot.run)
+        guard let attempt = try AttemptFolder.latest(in: runDirectory) else {
+            throw StoreError(.notFound, "run \(snapshot.run) has no attempt", path: runDirectory + "/attempts")
+        }
+        var stored = snapshot
+        if stored.attemptId.isEmpty { stored.attemptId = attempt.id }
+        guard stored.attemptId == attempt.id else {
+            throw StoreError(.invalid, "snapshot of attempt \(stored.attemptId) of run \(snapshot.run), but the latest attempt is \(attempt.id)",
+                             path: attempt.directory)
+        }
+        let previous = try appendSnapshotLine(stored, to: attempt.statusPath, durability: durability)
+        recordLifecycle(stored, previous: previous, startsAttempt: false, durability: durability)
+    }
+
+    /// Writes `outputs.json` atomically (temp file, fsync, rename), keys in the given order.
+    public func writeOutputs(_ outputs: [(String, String)], for run: RunRef) throws(StoreError) {
+        let path = try requireRunDirectory(run) + "/outputs.json"
+        let object = JSONObject(outputs.map { ($0.0, JSONValue.string($0.1)) })
+        try Posix.replaceFile(path, with: Data((JSONValue.object(object).serialized() + "\n").utf8))
+    }
+
+    /// The run's `outputs.json` in order; `nil` when it was never written.
+    public func outputs(of run: RunRef) throws(StoreError) -> [(String, String)]? {
+        let path = try requireRunDirectory(run) + "/outputs.json"
+        guard let data = try Posix.readFile(path) else { return nil }
+        guard case .object(let object)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else {
+            throw StoreError(.corrupt, "outputs of run \(run) are not a JSON object", path: path)
+        }
+        return object.entries.map { ($0.key, $0.value.stringValue ?? $0.value.serialized()) }
+    }
+
+    /// Fsyncs every batched append now.
+    public func flush() throws(StoreError) {
+        try batcher.syncAll()
+    }
+
+    /// Appends one snapshot line to `path` under its lock; returns the status of the line before
+    /// it (from this instance's cache while the file has not changed since, else from the file).
+    @discardableResult
+    func appendSnapshotLine(_ snapshot: RunSnapshot, to path: String, durability: Durability) throws(StoreError) -> RunStatus? {
+        let line = try StoreJSON.line(snapshot, path: path)
+        var file = try LockedAppendFile(path: path, logger: logger)
+        let sizeBefore = file.size
+        let previous: RunStatus?
+        if let known = lastStatus.withLock({ $0[snapshot.run] }), known.statusFile == path, known.size == sizeBefore {
+            previous = known.status
+        } else {
+            previous = try file.lastRecord(StatusField.self)?.status
+        }
+        try file.append(line)
+        let known = KnownStatus(statusFile: path, size: file.size, status: snapshot.status)
+        lastStatus.withLock { $0[snapshot.run] = known }
+        try finish(file, path: path, durability: durability)
+        return previous
+    }
+
+    /// Unlocks an appended file, then fsyncs it now or hands it to the flusher.
+    func finish(_ file: consuming LockedAppendFile, path: String, durability: Durability) throws(StoreError) {
+        let fd = file.unlock()
+        switch durability {
+        case .synced:
+            defer { Glibc.close(fd) }
+            try Posix.sync(fd, path: path)
+        case .batched:
+            batcher.adopt(fd, path: path)
+        }
+    }
+
+    /// Adds index lines when a root run's status changed to a lifecycle status (§17.2): queued,
+    /// running or final; `not_started` too when an attempt starts. An index failure is logged:
+    /// the run folder is the truth and the index can be rebuilt from it.
+    func recordLifecycle(_ snapshot: RunSnapshot, previous: RunStatus?, startsAttempt: Bool, durability: Durability) {
+        let status = snapshot.status
+        let lifecycle = status == .queued || status == .running || status.isFinalForIndex
+            || (startsAttempt && status == .notStarted)
+        guard snapshot.parent == nil, lifecycle, previous != status else { return }
+        do {
+            try appendIndexLines(for: snapshot, durability: durability)
+        } catch {
+            logger.error("cannot update the run index", metadata: [
+                "dag.name": "\(snapshot.run.name)", "run.id": "\(snapshot.run.id)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Appends the run's index line to its DAG's day index and the global day index (root runs
+    /// only; sub-DAG runs are not listed).
+    func appendIndexLines(for snapshot: RunSnapshot, durability: Durability) throws(StoreError) {
+        guard snapshot.parent == nil else { return }
+        let entry = RunIndexEntry(runId: snapshot.run.id, dag: snapshot.run.name, status: snapshot.status,
+                                  createdAt: snapshot.createdAt, startedAt: snapshot.startedAt,
+                                  finishedAt: snapshot.finishedAt, triggerType: snapshot.triggerType,
+                                  labels: snapshot.labels)
+        let day = UTCDay.day(snapshot.createdAt)
+        for path in [layout.dagIndexPath(dag: snapshot.run.name, day: day), layout.globalIndexPath(day: day)] {
+            var file = try LockedAppendFile(path: path, logger: logger)
+            try file.append(StoreJSON.line(entry, path: path))
+            try finish(file, path: path, durability: durability)
+        }
+    }
+}
+
+extension RunStatus {
+    /// A status that ends an attempt: failed, aborted, succeeded, partially succeeded, rejected.
+    var isFinalForIndex: Bool {
+        switch self {
+        case .failed, .aborted, .succeeded, .partiallySucceeded, .rejected: true
+        case .notStarted, .running, .queued, .waiting: false
+        }
+    }
+}

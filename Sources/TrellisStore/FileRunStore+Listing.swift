@@ -1,0 +1,45 @@
+import TrellisCore
+
+extension FileRunStore {
+    /// Root runs newest first (§17.2), from the day indexes read backwards starting at the newest
+    /// day (or the cursor's day). Entries whose run folder is gone are skipped; an entry that says
+    /// active (queued, running, waiting, not started) takes the status and times of the run's
+    /// latest snapshot. Costs O(page): it reads day files only until the page (and one more
+    /// entry, to know whether a next page exists) is filled.
+    public func runs(dagName: String?, limit: Int, cursor: String?) throws(StoreError) -> RunPage {
+        guard limit > 0 else { throw StoreError(.invalid, "page size must be positive, not \(limit)") }
+        if let dagName, !RunLayout.isSafeName(dagName) {
+            throw StoreError(.invalid, "\"\(dagName)\" is not a DAG name")
+        }
+        let scope = dagName ?? "*"
+        var after: ListingCursor?
+        if let cursor { after = try ListingCursor.decode(cursor, scope: scope) }
+        var walker = try DayFileWalker(layout: layout, dagName: dagName, notAfter: after?.day)
+        var found: [(entry: RunIndexEntry, day: String)] = []
+        while found.count <= limit, let day = try walker.next() {
+            for entry in try DayIndex.fold(fileAt: day.path) {
+                if let after, day.day == after.day, RunOrderKey(entry) <= after.key { continue }
+                guard RunLayout.isSafeName(entry.dag), RunLayout.isSafeName(entry.runId),
+                      Posix.exists(layout.rootRunDirectory(entry.run, day: day.day) + "/run.json") else { continue }
+                found.append((try confirmed(entry), day.day))
+                if found.count > limit { break }
+            }
+        }
+        let page = found.prefix(limit)
+        let next = found.count > limit ? page.last.map {
+            ListingCursor(scope: scope, day: $0.day, key: RunOrderKey($0.entry)).text
+        } : nil
+        return RunPage(entries: page.map(\.entry), nextCursor: next)
+    }
+
+    /// An entry that says active, updated from the run's latest snapshot.
+    private func confirmed(_ entry: RunIndexEntry) throws(StoreError) -> RunIndexEntry {
+        guard entry.status.isActive || entry.status == .notStarted,
+              let snapshot = try latestSnapshot(of: entry.run) else { return entry }
+        var result = entry
+        result.status = snapshot.status
+        result.startedAt = snapshot.startedAt
+        result.finishedAt = snapshot.finishedAt
+        return result
+    }
+}
