@@ -6,6 +6,7 @@ import TrellisEngine
 /// Runs a run agent in this process, turning SIGTERM and SIGINT into a clean stop.
 enum AgentRunner {
     static func run(_ request: RunRequest, context: CommandContext) async throws -> RunSnapshot {
+        ProcessHygiene.becomeChildSubreaper()
         let store = context.store
         let dependencies = RunAgentDependencies(writer: store, reader: store, locking: store, files: store)
         let agent = RunAgent(request: request, dependencies: dependencies, logger: context.logger)

@@ -9,18 +9,41 @@ extension FileRunStore {
     /// `.synced` fsyncs before returning, `.batched` leaves it to the background flusher.
     /// An empty `attemptId` means the latest attempt; another attempt's ID is refused.
     public func append(_ snapshot: RunSnapshot, durability: Durability) throws(StoreError) {
-        let runDirectory = try requireRunDirectory(snapshot.run)
-        guard let attempt = try AttemptFolder.latest(in: runDirectory) else {
-            throw StoreError(.notFound, "run \(snapshot.run) has no attempt", path: runDirectory + "/attempts")
+        let state = appendState.withLock { states in
+            if states.count >= Self.knownStatusLimit, states[snapshot.run] == nil { states.removeAll(keepingCapacity: true) }
+            if let state = states[snapshot.run] { return state }
+            let state = AppendState()
+            states[snapshot.run] = state
+            return state
+        }
+        let target: (id: String, statusPath: String)
+        if let id = state.attemptId, let path = state.statusPath, snapshot.attemptId.isEmpty || snapshot.attemptId == id {
+            target = (id, path)
+        } else {
+            let runDirectory = try requireRunDirectory(snapshot.run)
+            guard let attempt = try AttemptFolder.latest(in: runDirectory) else {
+                throw StoreError(.notFound, "run \(snapshot.run) has no attempt", path: runDirectory + "/attempts")
+            }
+            target = (attempt.id, attempt.statusPath)
         }
         var stored = snapshot
-        if stored.attemptId.isEmpty { stored.attemptId = attempt.id }
-        guard stored.attemptId == attempt.id else {
-            throw StoreError(.invalid, "snapshot of attempt \(stored.attemptId) of run \(snapshot.run), but the latest attempt is \(attempt.id)",
-                             path: attempt.directory)
+        if stored.attemptId.isEmpty { stored.attemptId = target.id }
+        guard stored.attemptId == target.id else {
+            throw StoreError(.invalid, "snapshot of attempt \(stored.attemptId) of run \(snapshot.run), but the latest attempt is \(target.id)",
+                             path: target.statusPath)
         }
-        let previous = try appendSnapshotLine(stored, to: attempt.statusPath, durability: durability)
+        let line = appendState.withLock { _ in Data(state.encoder.line(stored)) }
+        let previous = try appendSnapshotLine(stored, line: line, to: target.statusPath, durability: durability)
+        appendState.withLock { _ in
+            state.attemptId = target.id
+            state.statusPath = target.statusPath
+        }
         recordLifecycle(stored, previous: previous, startsAttempt: false, durability: durability)
+    }
+
+    /// Forgets the cached attempt of a run (a new attempt was started).
+    func forgetAppendState(_ run: RunRef) {
+        appendState.withLock { $0[run] = nil }
     }
 
     /// Writes `outputs.json` atomically (temp file, fsync, rename), keys in the given order.
@@ -48,8 +71,9 @@ extension FileRunStore {
     /// Appends one snapshot line to `path` under its lock; returns the status of the line before
     /// it (from this instance's cache while the file has not changed since, else from the file).
     @discardableResult
-    func appendSnapshotLine(_ snapshot: RunSnapshot, to path: String, durability: Durability) throws(StoreError) -> RunStatus? {
-        let line = try StoreJSON.line(snapshot, path: path)
+    func appendSnapshotLine(_ snapshot: RunSnapshot, line given: Data? = nil, to path: String, durability: Durability) throws(StoreError) -> RunStatus? {
+        let line: Data
+        if let given { line = given } else { line = try StoreJSON.line(snapshot, path: path) }
         var file = try LockedAppendFile(path: path, logger: logger)
         let sizeBefore = file.size
         let previous: RunStatus?
@@ -60,7 +84,10 @@ extension FileRunStore {
         }
         try file.append(line)
         let known = KnownStatus(statusFile: path, size: file.size, status: snapshot.status)
-        lastStatus.withLock { $0[snapshot.run] = known }
+        lastStatus.withLock { cache in
+            if cache.count >= Self.knownStatusLimit, cache[snapshot.run] == nil { cache.removeAll(keepingCapacity: true) }
+            cache[snapshot.run] = known
+        }
         try finish(file, path: path, durability: durability)
         return previous
     }

@@ -12,6 +12,7 @@ extension FileRunStore {
     /// An empty `initial.attemptId` gets a generated ID and an empty `initial.log` the run log.
     public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) {
         let run = header.run
+        forgetAppendState(run)
         guard RunLayout.isSafeName(run.name), RunLayout.isSafeName(run.id) else {
             throw StoreError(.invalid, "run \(run) has a name or ID that is not a file name")
         }
@@ -40,6 +41,7 @@ extension FileRunStore {
     /// Starts a new attempt folder whose first snapshot is `initial` with the new attempt's ID;
     /// removes `cancel-requested`. Synced: a retry is acknowledged to a client.
     public func startAttempt(_ initial: RunSnapshot) throws(StoreError) -> RunSnapshot {
+        forgetAppendState(initial.run)
         let runDirectory = try requireRunDirectory(initial.run)
         let previous = try AttemptFolder.latest(in: runDirectory)
         var previousStatus: RunStatus?
@@ -86,7 +88,13 @@ extension FileRunStore {
                                 runDirectory: String) throws(StoreError) -> RunSnapshot {
         let parent = (runDirectory as NSString).deletingLastPathComponent
         try Posix.makeDirectories(parent)
-        guard mkdir(runDirectory, 0o755) == 0 else {
+        var made = mkdir(runDirectory, 0o755) == 0
+        if !made && errno == ENOENT {
+            // Retention removed the empty day folder meanwhile: make it again, once.
+            try Posix.makeDirectories(parent)
+            made = mkdir(runDirectory, 0o755) == 0
+        }
+        guard made else {
             if errno == EEXIST {
                 throw StoreError(.runExists, "run \(header.run) already has a folder", path: runDirectory)
             }

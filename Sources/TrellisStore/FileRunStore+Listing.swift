@@ -5,7 +5,9 @@ extension FileRunStore {
     /// day (or the cursor's day). Entries whose run folder is gone are skipped; an entry that says
     /// active (queued, running, waiting, not started) takes the status and times of the run's
     /// latest snapshot. Costs O(page): it reads day files only until the page (and one more
-    /// entry, to know whether a next page exists) is filled.
+    /// entry, to know whether a next page exists) is filled. The global index folder is listed for
+    /// a first page and the list reused by the pages after it; a DAG's day folders are listed
+    /// lazily, only as far as the page goes.
     public func runs(dagName: String?, limit: Int, cursor: String?) throws(StoreError) -> RunPage {
         guard limit > 0 else { throw StoreError(.invalid, "page size must be positive, not \(limit)") }
         if let dagName, !RunLayout.isSafeName(dagName) {
@@ -14,7 +16,17 @@ extension FileRunStore {
         let scope = dagName ?? "*"
         var after: ListingCursor?
         if let cursor { after = try ListingCursor.decode(cursor, scope: scope) }
-        var walker = try DayFileWalker(layout: layout, dagName: dagName, notAfter: after?.day)
+        var known: [String]?
+        if dagName == nil {
+            // A cursor newer than the cached list comes from elsewhere: list again.
+            if let after { known = globalDays.withLock { $0 }.flatMap { ($0.first ?? "") >= after.day ? $0 : nil } }
+            if known == nil {
+                let listed = try DayFileWalker.globalDays(layout)
+                globalDays.withLock { $0 = listed }
+                known = listed
+            }
+        }
+        var walker = try DayFileWalker(layout: layout, dagName: dagName, notAfter: after?.day, globalDays: known)
         var found: [(entry: RunIndexEntry, day: String)] = []
         while found.count <= limit, let day = try walker.next() {
             for entry in try DayIndex.fold(fileAt: day.path) {

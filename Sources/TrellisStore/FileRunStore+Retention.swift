@@ -16,21 +16,29 @@ extension FileRunStore {
         var deleted: [RunRef] = []
         let dagDirectory = layout.dagDirectory(dagName)
         for year in numberedFolders(dagDirectory, width: 4) {
+            var yearIsOld = true
             for month in numberedFolders(dagDirectory + "/" + year, width: 2) {
+                var monthIsOld = true
                 for day in numberedFolders(dagDirectory + "/" + year + "/" + month, width: 2) {
                     let dayText = year + "-" + month + "-" + day
-                    guard let number = UTCDay.dayNumber(dayText), today - number >= max(0, olderThanDays) else { continue }
-                    deleted += deleteRuns(dagName: dagName, day: dayText, dryRun: dryRun)
+                    guard let number = UTCDay.dayNumber(dayText), today - number >= max(0, olderThanDays) else {
+                        monthIsOld = false
+                        continue
+                    }
+                    deleted += deleteRuns(dagName: dagName, day: dayText, isToday: number == today, dryRun: dryRun)
                 }
-                if !dryRun { rmdir(dagDirectory + "/" + year + "/" + month) }
+                // Only folders holding nothing but old days go (rmdir keeps a non-empty one), so
+                // a run being created in a new day's folder never loses its parents.
+                if monthIsOld && !dryRun { rmdir(dagDirectory + "/" + year + "/" + month) }
+                yearIsOld = yearIsOld && monthIsOld
             }
-            if !dryRun { rmdir(dagDirectory + "/" + year) }
+            if yearIsOld && !dryRun { rmdir(dagDirectory + "/" + year) }
         }
         return deleted
     }
 
     /// Deletes the deletable runs of one day folder, their index lines, and the folder if empty.
-    private func deleteRuns(dagName: String, day: String, dryRun: Bool) -> [RunRef] {
+    private func deleteRuns(dagName: String, day: String, isToday: Bool, dryRun: Bool) -> [RunRef] {
         let dayDirectory = layout.dayDirectory(dag: dagName, day: day)
         var deleted: [RunRef] = []
         for name in (try? Posix.list(dayDirectory)) ?? [] where RunLayout.isSafeName(name) && !name.contains(".") {
@@ -39,7 +47,7 @@ extension FileRunStore {
             guard isDirectory(runDirectory) else { continue }
             var locks: [any RunLock] = []
             defer { locks.forEach { $0.release() } }
-            guard let tree = lockIdleTree(run, runDirectory, holding: &locks) else { continue }
+            guard let tree = lockIdleTree(run, runDirectory, keepUnwritten: isToday, holding: &locks) else { continue }
             if dryRun {
                 deleted.append(run)
                 continue
@@ -65,8 +73,10 @@ extension FileRunStore {
     }
 
     /// Locks a run and its sub-DAG runs; returns each with its folder, or `nil` (locks released
-    /// by the caller) when any of them is held or not finished.
-    private func lockIdleTree(_ run: RunRef, _ directory: String, holding locks: inout [any RunLock]) -> [(RunRef, String)]? {
+    /// by the caller) when any of them is held or not finished. With `keepUnwritten`, a run with
+    /// no snapshot yet is kept too: it may be being created right now.
+    private func lockIdleTree(_ run: RunRef, _ directory: String, keepUnwritten: Bool,
+                              holding locks: inout [any RunLock]) -> [(RunRef, String)]? {
         let lockPath = directory + "/run.lock"
         guard let fd = try? Posix.open(lockPath, O_RDWR | O_CREAT, action: "open run lock") else { return nil }
         guard (try? Posix.lock(fd, LOCK_EX | LOCK_NB, path: lockPath)) == true else {
@@ -74,17 +84,20 @@ extension FileRunStore {
             return nil
         }
         locks.append(FileRunLock(fd: fd, path: lockPath))
-        if let attempt = try? AttemptFolder.latest(in: directory),
-           let status = try? LineScanner.lastRecord(StatusField.self, inFileAt: attempt.statusPath)?.status,
-           status.isActive || status == .notStarted {
-            return nil
+        var status: RunStatus?
+        if let attempt = try? AttemptFolder.latest(in: directory) {
+            status = try? LineScanner.lastRecord(StatusField.self, inFileAt: attempt.statusPath)?.status
         }
+        if let status, status.isActive || status == .notStarted { return nil }
+        if status == nil && keepUnwritten { return nil }
         var tree = [(run, directory)]
         for child in (try? Posix.list(directory + "/children")) ?? [] where RunLayout.isSafeName(child) {
             let childDirectory = directory + "/children/" + child
             guard let data = try? Posix.readFile(childDirectory + "/run.json"),
                   let header = try? StoreJSON.decodeFile(RunHeader.self, data, path: childDirectory) else { continue }
-            guard let subtree = lockIdleTree(header.run, childDirectory, holding: &locks) else { return nil }
+            guard let subtree = lockIdleTree(header.run, childDirectory, keepUnwritten: keepUnwritten, holding: &locks) else {
+                return nil
+            }
             tree += subtree
         }
         return tree

@@ -21,6 +21,23 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     /// line: valid only while the file still has exactly that size.
     let lastStatus = Mutex<[RunRef: KnownStatus]>([:])
 
+    /// The global index's day files (`YYYY-MM-DD`, newest first) as listed for the latest first
+    /// page; later pages of a listing reuse it instead of listing the folder again.
+    let globalDays = Mutex<[String]?>(nil)
+    /// Per run: the snapshot encoder (it caches unchanged nodes' bytes) and the latest attempt
+    /// this instance appended to. Only the run agent holding the run's lock appends, so the
+    /// cached attempt stays the latest until this instance starts another one.
+    let appendState = Mutex<[RunRef: AppendState]>([:])
+
+    final class AppendState {
+        let encoder = SnapshotEncoder()
+        var attemptId: String?
+        var statusPath: String?
+    }
+
+    /// Beyond this many runs the status cache starts over (it is only a shortcut).
+    static let knownStatusLimit = 4_096
+
     struct KnownStatus {
         var statusFile: String
         var size: Int64

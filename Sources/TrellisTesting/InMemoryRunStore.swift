@@ -8,7 +8,9 @@ import TrellisCore
 public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     /// One appended snapshot and how durable it was asked to be.
     public struct AppendRecord: Sendable, Hashable {
+        /// The snapshot as stored (attempt ID filled in).
         public var snapshot: RunSnapshot
+        /// The durability the caller asked for.
         public var durability: Durability
     }
 
@@ -36,12 +38,15 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
     public let baseDirectory: String
     let state = Mutex(State())
 
+    /// - Parameter baseDirectory: a temporary folder; run folders are made under it.
     public init(baseDirectory: String) {
         self.baseDirectory = baseDirectory
     }
 
     // MARK: - RunWriter
 
+    /// Stores the run; ``StoreError/Code/runExists`` for a taken ID, `notFound` for a missing parent.
+    /// An empty attempt ID or log path is filled in, as the file store does.
     public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) {
         guard initial.run == header.run else {
             throw StoreError(.invalid, "initial snapshot of \(initial.run) does not belong to run \(header.run)")
@@ -65,6 +70,7 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
         makeDirectories(directory, attemptId: initial.attemptId.isEmpty ? nil : initial.attemptId, run: header.run)
     }
 
+    /// Adds an attempt whose first snapshot is `initial` with a new attempt ID.
     public func startAttempt(_ initial: RunSnapshot) throws(StoreError) -> RunSnapshot {
         let stored = try state.withLock { state throws(StoreError) -> RunSnapshot in
             guard var record = state.runs[initial.run] else { throw StoreError(.notFound, "run \(initial.run) not found") }
@@ -81,6 +87,7 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
         return stored
     }
 
+    /// Appends to the latest attempt; another attempt's ID is ``StoreError/Code/invalid``.
     public func append(_ snapshot: RunSnapshot, durability: Durability) throws(StoreError) {
         try state.withLock { state throws(StoreError) in
             guard var record = state.runs[snapshot.run], var attempt = record.attempts.last else {
@@ -97,6 +104,7 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
         }
     }
 
+    /// Keeps the outputs in order (see ``outputs(of:)``).
     public func writeOutputs(_ outputs: [(String, String)], for run: RunRef) throws(StoreError) {
         try state.withLock { state throws(StoreError) in
             guard state.runs[run] != nil else { throw StoreError(.notFound, "run \(run) not found") }
@@ -104,20 +112,24 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
         }
     }
 
+    /// Counts the call (see ``flushCount``); memory has nothing to sync.
     public func flush() throws(StoreError) {
         state.withLock { $0.flushes += 1 }
     }
 
     // MARK: - RunReader
 
+    /// The stored header; `nil` for an unknown run.
     public func header(of run: RunRef) throws(StoreError) -> RunHeader? {
         state.withLock { $0.runs[run]?.header }
     }
 
+    /// The stored DAG text; `nil` for an unknown run.
     public func spec(of run: RunRef) throws(StoreError) -> String? {
         state.withLock { $0.runs[run]?.spec }
     }
 
+    /// The latest attempt's last snapshot; `nil` for an unknown run.
     public func latestSnapshot(of run: RunRef) throws(StoreError) -> RunSnapshot? {
         state.withLock { $0.runs[run]?.attempts.last?.records.last?.snapshot }
     }

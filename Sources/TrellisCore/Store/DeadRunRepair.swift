@@ -46,8 +46,7 @@ public enum DeadRunRepair {
 public enum Timestamps {
     /// `2026-11-29T03:20:00.123Z` (UTC, milliseconds): the stored form.
     public static func rfc3339(_ date: Date) -> String {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
-        return date.formatted(style)
+        FastTimestamp.utcMillis(date)
     }
 
     /// Second precision with the zone's offset (`Z` for UTC): the API form (API §1.3).

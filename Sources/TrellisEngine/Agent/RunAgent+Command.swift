@@ -18,7 +18,7 @@ extension RunAgent {
         var record = node(step.name)
         record.stdout = logs.out
         record.stderr = logs.err
-        update(record)
+        snapshot.update(record)
         let offset = LogFiles.size(logs.out)
         let errOffset = LogFiles.size(logs.err)
         let argvs: [[String]]

@@ -26,7 +26,9 @@ extension RunAgent {
         record.finishedAt = nil
         record.error = nil
         if isHandler { record.retryCount = 0; record.doneCount = 0 }
-        update(record)
+        // Recorded together with the process group once the step's process runs (one
+        // append per state change that a reader can act on).
+        snapshot.update(record)
         let stepScope: SubstitutionScope
         do {
             stepScope = try await scopeFor(step, isHandler: isHandler)
@@ -89,7 +91,7 @@ extension RunAgent {
                 record.retryCount += 1
                 record.retriedAt = deps.now()
                 record.status = .running
-                update(record)
+                snapshot.update(record)
                 continue
             }
             if let policy = step.repeatPolicy, !result.timedOut {

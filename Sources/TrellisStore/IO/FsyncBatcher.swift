@@ -29,11 +29,18 @@ final class FsyncBatcher: Sendable {
     private let timer: TimerBox
     private let logger: Logger
 
-    init(interval: DispatchTimeInterval = .milliseconds(100), logger: Logger) {
+    /// - Parameter afterPass: called after each background pass (tests await it).
+    init(interval: DispatchTimeInterval = .milliseconds(100), logger: Logger, afterPass: (@Sendable () -> Void)? = nil) {
         self.logger = logger
         timer = TimerBox(interval: interval)
-        timer.start { [weak self] in self?.syncLogging() }
+        timer.start { [weak self] in
+            self?.syncLogging()
+            afterPass?()
+        }
     }
+
+    /// How many files have unsynced appends.
+    var pendingCount: Int { state.withLock { $0.dirty.count } }
 
     /// Takes ownership of `fd` (already unlocked), whose file has unsynced appends.
     func adopt(_ fd: Int32, path: String) {

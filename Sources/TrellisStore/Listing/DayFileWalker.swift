@@ -17,22 +17,31 @@ struct DayFileWalker {
     private var months: [(year: String, month: String)] = []
     private var days: [Day] = []
 
-    /// - Parameter notAfter: the newest day to return (`YYYY-MM-DD`), or `nil` for all.
-    init(layout: RunLayout, dagName: String?, notAfter: String?) throws(StoreError) {
+    /// - Parameters:
+    ///   - notAfter: the newest day to return (`YYYY-MM-DD`), or `nil` for all.
+    ///   - globalDays: the global index's days newest first, when already listed.
+    init(layout: RunLayout, dagName: String?, notAfter: String?, globalDays: [String]? = nil) throws(StoreError) {
         self.layout = layout
         self.dagName = dagName
         self.notAfter = notAfter
-        if dagName != nil {
-            years = try Self.numbered(layout.dagDirectory(dagName ?? ""), width: 4)
-                .filter { Self.allows($0, notAfter) }
+        if let dagName {
+            years = try Self.numbered(layout.dagDirectory(dagName), width: 4).filter { Self.allows($0, notAfter) }
         } else {
-            days = try Posix.list(layout.globalIndexDirectory)
-                .filter { $0.hasSuffix(".jsonl") && $0.count == 16 }
-                .map { String($0.prefix(10)) }
-                .filter { UTCDay.dayNumber($0) != nil && Self.allows($0, notAfter) }
-                .sorted(by: >)
+            var listed = globalDays ?? []
+            if globalDays == nil { listed = try Self.globalDays(layout) }
+            days = listed
+                .filter { Self.allows($0, notAfter) }
                 .map { Day(day: $0, path: layout.globalIndexPath(day: $0)) }
         }
+    }
+
+    /// The days of the global index folder, newest first (one `readdir`).
+    static func globalDays(_ layout: RunLayout) throws(StoreError) -> [String] {
+        try Posix.list(layout.globalIndexDirectory)
+            .filter { $0.hasSuffix(".jsonl") && $0.count == 16 }
+            .map { String($0.prefix(10)) }
+            .filter { UTCDay.dayNumber($0) != nil }
+            .sorted(by: >)
     }
 
     /// The next older day, or `nil` at the end.

@@ -57,3 +57,30 @@ final class Failures: Sendable {
     func add(_ message: String) { messages.withLock { $0.append(message) } }
     var all: [String] { messages.withLock { $0 } }
 }
+
+/// The background flusher (§17.1) syncs what batched appends left dirty, coalescing per file.
+@Suite("Batched fsync")
+struct FsyncBatcherTests {
+    @Test("dirty files are synced by the timer without a flush")
+    func timerSyncs() throws {
+        let directory = TemporaryDirectory()
+        let passes = DispatchSemaphore(value: 0)
+        let batcher = FsyncBatcher(interval: .milliseconds(10), logger: StoreFixtures.quietLogger) { passes.signal() }
+        defer { batcher.close() }
+        let path = directory.path + "/x.jsonl"
+        for _ in 0..<3 {
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            try #require(fd >= 0)
+            _ = write(fd, "{}\n", 3)
+            batcher.adopt(fd, path: path)
+        }
+        #expect(batcher.pendingCount == 1, "appends to one file coalesce")
+        while batcher.pendingCount > 0 {
+            try #require(passes.wait(timeout: .now() + 5) == .success, "the flusher runs")
+        }
+        batcher.close()
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        batcher.adopt(fd, path: path)
+        #expect(batcher.pendingCount == 0, "after close, adoption syncs at once")
+    }
+}

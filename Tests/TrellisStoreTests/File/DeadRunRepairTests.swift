@@ -84,20 +84,36 @@ struct DeadRunRepairTests {
     @Test("stray process groups in the agent's session are killed, others are not")
     func killsStrayGroups() throws {
         for sameSession in [true, false] {
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            child.arguments = ["300"]
-            try child.run()
-            let pid = child.processIdentifier
-            print("DEBUG", (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(separator: "\n").filter { $0.hasPrefix("Sig") } ?? [])
-            #expect(getpgid(pid) == pid, "Foundation.Process gives the child its own group")
+            let pid = try Self.spawnSleeper()
+            #expect(getpgid(pid) == pid, "the sleeper leads its own group")
             let setup = try deadRun(sid: sameSession ? getsid(0) : getsid(0) + 100_000, pgid: pid)
             #expect(try setup.repairer.repairIfDead(setup.run)?.status == .failed)
-            child.terminate()
-            child.waitUntilExit()
-            #expect(child.terminationReason == .uncaughtSignal)
-            #expect(child.terminationStatus == (sameSession ? SIGKILL : SIGTERM), "same session: \(sameSession)")
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            #expect(status & 0x7f == (sameSession ? SIGKILL : SIGTERM), "same session: \(sameSession)")
         }
+    }
+
+    /// Starts `sleep 300` in its own process group with default signal handling and an empty
+    /// signal mask (test threads may block signals, and a child inherits the mask).
+    private static func spawnSleeper() throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        sigaddset(&signals, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("300")]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/bin/sleep", nil, &attributes, arguments + [nil], environ)
+        try #require(result == 0, "posix_spawn: \(result)")
+        return pid
     }
 
     @Test("groups are chosen by session from the process table")
