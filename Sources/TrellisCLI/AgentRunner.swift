@@ -8,6 +8,10 @@ enum AgentRunner {
     static func run(_ request: RunRequest, context: CommandContext) async throws -> RunSnapshot {
         ProcessHygiene.becomeChildSubreaper()
         let store = context.store
+        // §17.3: a run agent applies its DAG's retention when it starts (never to active runs).
+        if request.header.isRoot {
+            _ = store.deleteRuns(dagName: request.dag.name, olderThanDays: request.dag.histRetentionDays, now: Date(), dryRun: false)
+        }
         let dependencies = RunAgentDependencies(writer: store, reader: store, locking: store, files: store)
         let agent = RunAgent(request: request, dependencies: dependencies, logger: context.logger)
         let sources = [SIGTERM, SIGINT].map { signalNumber -> DispatchSourceSignal in

@@ -34,12 +34,31 @@ extension FileRunStore {
         }
         let line = appendState.withLock { _ in Data(state.encoder.line(stored)) }
         let previous = try appendSnapshotLine(stored, line: line, to: target.statusPath, durability: durability)
+        if durability == .synced, !stored.status.isActive, stored.status != .notStarted {
+            compactFinishedAttempt(target.statusPath, lastLine: line)
+        }
         appendState.withLock { _ in
             state.attemptId = target.id
             state.statusPath = target.statusPath
         }
         recordLifecycle(stored, previous: previous, startsAttempt: false, durability: durability)
     }
+
+    /// A finished attempt's `status.jsonl` is compacted to its last line (§17.1) once it has
+    /// grown past ``compactionThreshold``: temp file, fsync, rename. Best effort — the appended
+    /// line is already durable, so a failure only leaves the longer file.
+    func compactFinishedAttempt(_ path: String, lastLine: Data) {
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) > Self.compactionThreshold else { return }
+        do {
+            try Posix.replaceFile(path, with: lastLine)
+        } catch {
+            logger.warning("cannot compact a finished attempt", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// Status files smaller than this are left as they are when the attempt finishes.
+    static var compactionThreshold: Int { 256 * 1024 }
 
     /// Forgets the cached attempt of a run (a new attempt was started).
     func forgetAppendState(_ run: RunRef) {
