@@ -64,6 +64,8 @@ extension RunAgent {
         }
         let timeoutTask = startDAGTimeout()
         defer { timeoutTask?.cancel() }
+        let cancelWatcher = startCancelFileWatcher()
+        defer { cancelWatcher.cancel() }
         if !(await dagPreconditionsHold()) {
             cancelledBeforeSteps = true
         } else if let initHandler = request.dag.handlerOn.initialize {
@@ -76,14 +78,16 @@ extension RunAgent {
         if !cancelledBeforeSteps {
             await runSteps()
         }
+        if stopFlag.withLock({ $0 }) { stopRequested = true }
         await finish(cancelled: cancelledBeforeSteps || stopRequested)
     }
 
     /// The scheduling loop: start ready nodes, wait for one to finish or for a stop/timeout.
     func runSteps() async {
         var iterator = events.makeAsyncIterator()
-        let cancelWatcher = startCancelFileWatcher()
-        defer { cancelWatcher.cancel() }
+        if stopFlag.withLock({ $0 }) {
+            await stopRunningNodes(reason: "stop requested")
+        }
         var inFlight = Set<String>()
         while true {
             let plan = planner.plan(states: snapshot.nodes.map(\.state), maxActiveSteps: request.dag.maxActiveSteps,

@@ -108,7 +108,9 @@ extension RunAgent {
                     if !interrupted(isHandler) { continue }
                 }
             }
-            if !failed {
+            if signalledNodes.contains(name) && !isHandler && !result.timedOut {
+                finishNode(name, status: .aborted, error: record.error ?? (dagTimedOut ? "DAG timed out" : "stopped"), exitCode: record.exitCode)
+            } else if !failed {
                 finishNode(name, status: result.partiallySucceeded ? .partiallySucceeded : .succeeded, error: nil, exitCode: record.exitCode)
             } else if interrupted(isHandler) && !result.timedOut {
                 finishNode(name, status: .aborted, error: record.error ?? (dagTimedOut ? "DAG timed out" : "stopped"), exitCode: record.exitCode)

@@ -25,6 +25,7 @@ extension RunAgent {
     func signalRunning(useStepSignal: Bool) {
         let groups = processes
         for (name, process) in groups {
+            signalledNodes.insert(name.split(separator: "#").first.map(String.init) ?? name)
             let stepName = name.split(separator: "#").first.map(String.init) ?? name
             let isChildAgent = name.contains("#")
             let signalName = useStepSignal && !isChildAgent ? (step(named: stepName)?.signalOnStop ?? "SIGTERM") : "SIGTERM"
@@ -53,11 +54,11 @@ extension RunAgent {
     /// Watches for the `cancel-requested` file (§10.2): a stop from another process.
     func startCancelFileWatcher() -> Task<Void, Never> {
         let path = paths.cancelRequest
-        let sink = eventSink
+        let agent = self
         return Task {
             while !Task.isCancelled {
                 if FileManager.default.fileExists(atPath: path) {
-                    sink.yield(.stop)
+                    agent.requestStop()
                     return
                 }
                 try? await Task.sleep(for: .milliseconds(100))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import TrellisCore
 
@@ -28,6 +29,12 @@ public actor RunAgent {
     var runErrors: [String] = []
     /// Processes running per node, for stop and timeouts.
     var processes: [String: ChildProcess] = [:]
+    /// Nodes whose processes were signalled by a stop or the DAG timeout: they end `aborted`
+    /// whatever their exit code.
+    var signalledNodes = Set<String>()
+    /// Set from any thread by ``requestStop()``; read when the loop starts so a stop that
+    /// arrived earlier (during the init handler) is honoured before any step starts.
+    let stopFlag = Mutex(false)
     /// Output variables in the order they were set: name → value.
     var outputs: [(name: String, value: String, node: String)] = []
     let events: AsyncStream<Event>
@@ -48,6 +55,7 @@ public actor RunAgent {
     /// Asks the agent to stop (SIGTERM, Ctrl-C, or the cancel-request file): no new nodes
     /// start, running ones get their stop signal, then SIGKILL after the clean-up time.
     public nonisolated func requestStop() {
+        stopFlag.withLock { $0 = true }
         eventSink.yield(.stop)
     }
 

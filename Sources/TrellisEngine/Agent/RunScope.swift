@@ -33,23 +33,30 @@ struct RunScopeBuilder {
             builtins.bind("DAGU_PARAMS_JSON", to: params.paramsJSON)
         }
         scope.add(builtins)
-        var workingDirectory = paths.workDirectory
-        if let configured = dag.workingDir {
-            let substituted = try await Substitutor(scope: scope, commands: runner(scope, paths.workDirectory))
-                .substitute(configured, mode: .full)
-            workingDirectory = PathJoin.resolve(substituted, against: request.dagDirectory, home: request.hostEnvironment["HOME"])
-        }
+        // working_dir may use DAG env variables, and dotenv files are looked up in the working
+        // dir: resolve it with params and built-ins first (for dotenv), then again with the env.
+        let provisional = try await resolveWorkingDirectory(scope: scope)
         var dagEnv = SubstitutionLayer(source: .dagEnvironment)
-        for entry in Dotenv.load(files: [".env"] + dag.dotenv, workingDirectory: workingDirectory, dagDirectory: request.dagDirectory) {
+        for entry in Dotenv.load(files: [".env"] + dag.dotenv, workingDirectory: provisional, dagDirectory: request.dagDirectory) {
             dagEnv.bind(entry.0, to: entry.1)
         }
         scope.add(dagEnv)
-        let substitutor = Substitutor(scope: scope, commands: runner(scope, workingDirectory))
+        let substitutor = Substitutor(scope: scope, commands: runner(scope, provisional))
         let evaluated = try await substitutor.evaluate(dag.env, as: .dagEnvironment)
         for binding in evaluated.bindings { dagEnv.bind(binding.name, to: binding.value) }
         var result = SubstitutionScope(layers: scope.layers.filter { $0.source != .dagEnvironment }, stepReferences: scope.stepReferences)
         result.add(dagEnv)
+        let workingDirectory = try await resolveWorkingDirectory(scope: result)
         return Built(scope: result, params: params, workingDirectory: workingDirectory)
+    }
+
+    /// DAG `working_dir` through the full pipeline, relative to the DAG file's directory;
+    /// the per-run work dir when unset.
+    private func resolveWorkingDirectory(scope: SubstitutionScope) async throws -> String {
+        guard let configured = request.dag.workingDir else { return paths.workDirectory }
+        let substituted = try await Substitutor(scope: scope, commands: runner(scope, paths.workDirectory))
+            .substitute(configured, mode: .full)
+        return PathJoin.resolve(substituted, against: request.dagDirectory, home: request.hostEnvironment["HOME"])
     }
 
     /// Runs each `eval` default (§4.2) through the full pipeline and checks the result.
