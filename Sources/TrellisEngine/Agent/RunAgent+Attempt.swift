@@ -141,7 +141,9 @@ extension RunAgent {
         toRun += [handlers.exit].compactMap { $0 }
         var handlerStates: [NodeState] = []
         for handler in toRun {
-            scope = scope.adding(.builtins, [("DAG_RUN_STATUS", status.label)])
+            // A handler that failed before this one already made the run failed (§9).
+            let current = RunAgent.applyHandlers(handlerStates, to: status)
+            scope = scope.adding(.builtins, [("DAG_RUN_STATUS", current.label)])
             await runNode(handler.name, isHandler: true)
             handlerStates.append(node(handler.name).state)
         }

@@ -4,14 +4,14 @@ import TrellisCore
 import TrellisStore
 
 /// A tiny HTTP server on 127.0.0.1 (a Python script on a free port), for http steps. GET
-/// `/ok…` answers 200 "hello <path>", any other path 404; POST echoes method, path, the
+/// `/ok…` answers 200 "hello <path>", `/slow` does so after 5 s, any other path 404; POST echoes method, path, the
 /// `X-Test` and `Content-Type` headers and the body as JSON. It exits by itself after 60 s.
 final class EchoServer {
     let process: Process
     let port: Int
 
     private static let script = """
-        import http.server, json, os, threading
+        import http.server, json, os, threading, time
         threading.Timer(60, lambda: os._exit(0)).start()
         class Handler(http.server.BaseHTTPRequestHandler):
             def reply(self, code, body):
@@ -22,6 +22,8 @@ final class EchoServer {
                 self.end_headers()
                 self.wfile.write(data)
             def do_GET(self):
+                if self.path.startswith("/slow"):
+                    time.sleep(5)
                 self.reply(200 if self.path.startswith("/ok") else 404, "hello " + self.path)
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
@@ -174,6 +176,50 @@ struct EngineHTTPTests {
         #expect(run.nodeStatuses == ["strict": "failed", "allowed": "succeeded"])
         #expect(run.node(named: "strict")?.error == "unexpected HTTP status 200")
         #expect(home.stepLog(run, "allowed") == "hello /gone\n")
+    }
+
+    @Test("json: true prints {status_code, headers, body}, the body parsed when it is JSON")
+    func jsonOutput() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        let server = try EchoServer(in: home)
+        defer { server.stop() }
+        try home.dag("jsonout", """
+            steps:
+              - name: send
+                type: http
+                command: POST http://127.0.0.1:\(server.port)/j
+                with: {json: true, body: "payload"}
+            """)
+        let (status, run, output) = try home.start("jsonout")
+        #expect(status == 0, "\(output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(home.stepLog(run, "send").utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["status_code", "headers", "body"])
+        #expect((object["status_code"] as? NSNumber)?.intValue == 200)
+        #expect((object["headers"] as? [String: String])?["Content-Type"] == "text/plain")
+        let body = try #require(object["body"] as? [String: Any?])
+        #expect(body["method"] as? String == "POST")
+        #expect(body["body"] as? String == "payload")
+    }
+
+    @Test("a request timeout (with.timeout) fails the step")
+    func requestTimeout() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        let server = try EchoServer(in: home)
+        defer { server.stop() }
+        try home.dag("slowhttp", """
+            steps:
+              - {name: fetch, type: http, command: "GET http://127.0.0.1:\(server.port)/slow", with: {timeout: 1}}
+            """)
+        let begin = Date()
+        let (status, run, _) = try home.start("slowhttp")
+        #expect(Date().timeIntervalSince(begin) < 4.5, "ended by the 1 s timeout, not by the 5 s answer")
+        #expect(status == 1)
+        let node = try #require(run.node(named: "fetch"))
+        #expect(node.status == .failed)
+        #expect(node.exitCode == 1)
+        #expect(node.error?.contains("timed out") == true, "\(node.error ?? "")")
     }
 
     @Test("connection refused fails the step with exit 1 and an error naming the cause")

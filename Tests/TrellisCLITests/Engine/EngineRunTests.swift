@@ -197,6 +197,19 @@ struct EngineRunTests {
         let (failStatus, failed, _) = try home.start("handfail")
         #expect(failStatus == 1)
         #expect(failed.status == .failed)
+
+        // A failing success handler makes the run failed, and the exit handler already sees it.
+        try home.dag("handfail2", """
+            handler_on:
+              success: {command: "exit 1"}
+              exit: {command: 'echo "$DAG_RUN_STATUS" > "$DAG_RUN_WORK_DIR/seen"'}
+            steps:
+              - {name: a, command: "true"}
+            """)
+        let (_, second, _) = try home.start("handfail2")
+        #expect(second.status == .failed)
+        let seen = try String(contentsOfFile: (second.log as NSString).deletingLastPathComponent + "/work/seen", encoding: .utf8)
+        #expect(seen == "failed\n")
     }
 
     @Test("invalid params exit 2 and name the param; nothing is created")

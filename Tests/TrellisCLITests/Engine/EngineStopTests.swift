@@ -80,11 +80,9 @@ struct EngineStopTests {
         #expect(try home.trellis(["stop", "graceful"]).status == 0)
         let exit = try background.exitStatus()
         let run = try #require(try home.latest(dag: "graceful", runID: background.runID))
-        withKnownIssue("RunAgent+Node.swift:executeWithPolicies — a stopped step whose process exits 0 is recorded succeeded, so the stopped run ends succeeded (exit 0)") {
-            #expect(exit == 1)
-            #expect(run.nodeStatuses == ["graceful": "aborted"])
-            #expect(run.status == .aborted)
-        }
+        #expect(exit == 1)
+        #expect(run.nodeStatuses == ["graceful": "aborted"])
+        #expect(run.status == .aborted)
     }
 
     @Test("a stop that arrives during the init handler starts no step: steps stay not_started")
@@ -114,11 +112,9 @@ struct EngineStopTests {
         let run = try #require(try home.latest(dag: "initstop", runID: background.runID))
         #expect(run.status == .aborted)
         #expect(home.workFile(run, "abort") == "abort aborted\n")
-        withKnownIssue("RunAgent+Attempt.swift:runSteps — a stop received during the init handler is only read after the first plan; the first ready step is launched anyway (it may even run to completion)") {
-            #expect(!FileManager.default.fileExists(atPath: home.runDirectory(run) + "/work/a-ran"))
-            #expect(run.node(named: "a")?.status == .notStarted)
-            #expect(run.node(named: "a")?.startedAt == nil)
-        }
+        #expect(!FileManager.default.fileExists(atPath: home.runDirectory(run) + "/work/a-ran"))
+        #expect(run.node(named: "a")?.status == .notStarted)
+        #expect(run.node(named: "a")?.startedAt == nil)
         #expect(run.node(named: "b")?.status == .notStarted)
     }
 

@@ -227,6 +227,22 @@ struct EngineSubDAGTests {
         #expect(object["summary"] as? [String: Int] == ["total": 3, "succeeded": 2, "failed": 1])
     }
 
+    @Test("an unknown child DAG fails the step when it starts")
+    func unknownChild() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        try home.dag("orphan", """
+            steps:
+              - {name: call, call: no-such-dag}
+              - {name: after, command: "echo after"}
+            """)
+        let (status, run, _) = try home.start("orphan")
+        #expect(status == 1)
+        #expect(run.nodeStatuses == ["call": "failed", "after": "aborted"])
+        #expect(run.node(named: "call")?.error?.contains("no-such-dag") == true)
+        #expect(run.node(named: "call")?.subRuns.isEmpty == true)
+    }
+
     @Test("a retried parent reuses the same child run ID and retries that child run")
     func retryReusesChild() throws {
         let home = try EngineHarness()
