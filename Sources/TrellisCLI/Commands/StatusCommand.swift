@@ -13,16 +13,12 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("r"), .customLong("run-id")], help: "The run ID (default: the latest run).")
-    var runID: String?
-
-    @Argument(help: "A DAG's file name, DAG name or path.")
-    var dag: String
+    @OptionGroup var target: RunTarget
 
     func run() throws {
         do {
             let context = try CommandContext(global)
-            let ref = try context.runRef(dag: dag, runID: runID)
+            let ref = try context.runRef(dag: target.dag, runID: target.runID)
             _ = try? DeadRunRepairer(store: context.store).repairIfDead(ref)
             guard let snapshot = try context.store.latestSnapshot(of: ref) else {
                 throw CLIFailure(1, "no run \(ref.id) of \"\(ref.name)\"")

@@ -13,18 +13,14 @@ struct StopCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("r"), .customLong("run-id")], help: "The run ID (default: every running run).")
-    var runID: String?
-
-    @Argument(help: "A DAG's file name, DAG name or path.")
-    var dag: String
+    @OptionGroup var target: RunTarget
 
     func run() throws {
         do {
             let context = try CommandContext(global)
-            let name = context.dagName(dag)
+            let name = context.dagName(target.dag)
             var targets: [RunRef] = []
-            if let runID {
+            if let runID = target.runID {
                 targets = [RunRef(name: name, id: runID)]
             } else {
                 var cursor: String?
@@ -38,7 +34,7 @@ struct StopCommand: ParsableCommand {
             for ref in targets {
                 _ = try? DeadRunRepairer(store: context.store).repairIfDead(ref)
                 guard let snapshot = try context.store.latestSnapshot(of: ref), snapshot.status == .running else {
-                    if runID != nil { throw CLIFailure(1, "run \(ref.id) of \"\(ref.name)\" is not running") }
+                    if target.runID != nil { throw CLIFailure(1, "run \(ref.id) of \"\(ref.name)\" is not running") }
                     continue
                 }
                 try context.store.requestCancel(ref)

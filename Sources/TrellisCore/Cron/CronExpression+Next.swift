@@ -107,9 +107,9 @@ extension CronExpression {
     /// A `month` of 13 (carried from December) yields nil, moving the search to the next year.
     private func firstMatchingDay(year: Int, month: Int, from day: Int) -> Int? {
         guard (1...12).contains(month), day >= 1 else { return nil }
-        let length = CronCivilDate.daysInMonth(year: year, month: month)
+        let length = CivilDate.daysInMonth(year: year, month: month)
         guard day <= length else { return nil }
-        let firstWeekday = CronCivilDate.weekday(days: CronCivilDate.days(year: year, month: month, day: 1))
+        let firstWeekday = CivilDate.weekday(days: CivilDate.days(year: year, month: month, day: 1))
         for candidate in day...length {
             let weekday = (firstWeekday + candidate - 1) % 7
             if matchesDay(month: month, day: candidate, weekday: weekday) {

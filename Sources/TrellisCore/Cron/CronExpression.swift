@@ -82,7 +82,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     private static func canEverMatch(months: CronField, daysOfMonth: CronField, daysOfWeek: CronField) -> Bool {
         if daysCombineWithOr(daysOfMonth: daysOfMonth, daysOfWeek: daysOfWeek) { return true }
         for month in months.values {
-            let longest = CronCivilDate.maximumDays(inMonth: month)
+            let longest = CivilDate.maximumDays(inMonth: month)
             if daysOfMonth.values.contains(where: { $0 <= longest }) { return true }
         }
         return false

@@ -25,7 +25,7 @@ struct CronLocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible 
         let minutes = Self.floorDivide(localSeconds, 60)
         let days = Self.floorDivide(minutes, 1440)
         let minuteOfDay = minutes - days * 1440
-        let date = CronCivilDate.date(days: days)
+        let date = CivilDate.date(days: days)
         self.init(
             year: date.year,
             month: date.month,
@@ -37,7 +37,7 @@ struct CronLocalMinute: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The wall-clock reading as seconds since 1970-01-01T00:00 on the same wall clock.
     var localSeconds: Int {
-        let days = CronCivilDate.days(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         return ((days * 24 + hour) * 60 + minute) * 60
     }
 

@@ -6,44 +6,8 @@ import TrellisStore
 /// Stop, crash repair and retry across processes (§10.2, §13.1, §16.2).
 @Suite("Run engine: stop, crash, retry")
 struct EngineLifecycleTests {
-    /// Starts `trellis start` in the background; returns the process and its run ID.
-    private func startInBackground(_ home: EngineHarness, _ dag: String) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = BinaryRunner.binary
-        process.arguments = ["start", dag]
-        process.currentDirectoryURL = home.dir.url
-        var env = ProcessInfo.processInfo.environment
-        env["TRELLIS_HOME"] = home.home
-        process.environment = env
-        let out = home.dir.url.appendingPathComponent("bg-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let runID = try waitFor("the run ID") {
-            let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-            return text.contains("\n") ? text.split(separator: "\n").first.map(String.init) : nil
-        }
-        return (process, runID)
-    }
-
-    /// Polls until `probe` returns a value (an event in another process; bounded at 30 s).
-    private func waitFor<T>(_ what: String, _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let value = try probe() { return value }
-            usleep(20_000)
-        }
-        throw WaitTimeout(what: what)
-    }
-
-    struct WaitTimeout: Error { let what: String }
-
-    private func runningPGID(_ home: EngineHarness, _ dag: String, _ runID: String, step: String) throws -> Int32 {
-        try waitFor("step \(step) running") {
-            let node = try home.latest(dag: dag, runID: runID)?.node(named: step)
-            return node?.status == .running ? node?.pgid : nil
-        }
+    private func runningPGID(_ home: EngineHarness, _ run: BackgroundRun, step: String) throws -> Int32 {
+        try #require(try home.waitForNode(run, step, .running).pgid)
     }
 
     @Test("stop: a step that traps SIGTERM is killed after max_clean_up_time_sec; the run ends aborted")
@@ -58,12 +22,13 @@ struct EngineLifecycleTests {
               - {name: obstinate, command: "trap '' TERM; sleep 60"}
               - {name: never, command: "echo never"}
             """)
-        let (process, runID) = try startInBackground(home, "stoppable")
-        let pgid = try runningPGID(home, "stoppable", runID, step: "obstinate")
+        let background = try home.startInBackground("stoppable")
+        defer { background.stop() }
+        let runID = background.runID
+        let pgid = try runningPGID(home, background, step: "obstinate")
         let stop = try home.trellis(["stop", "stoppable"])
         #expect(stop.status == 0, "\(stop.stderr)")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        #expect(try background.exitStatus() == 1)
         let run = try #require(try home.latest(dag: "stoppable", runID: runID))
         #expect(run.status == .aborted)
         #expect(run.nodeStatuses == ["obstinate": "aborted", "never": "not_started", "onAbort": "succeeded"])
@@ -78,18 +43,19 @@ struct EngineLifecycleTests {
         let home = try EngineHarness()
         defer { home.remove() }
         try home.dag("crashy", "steps:\n  - {name: long, command: 'sleep 60 & sleep 60'}\n")
-        let (process, runID) = try startInBackground(home, "crashy")
-        let pgid = try runningPGID(home, "crashy", runID, step: "long")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let background = try home.startInBackground("crashy")
+        let runID = background.runID
+        let pgid = try runningPGID(home, background, step: "long")
+        let agentPID = background.pid
+        background.stop()
         let status = try home.trellis(["status", "-r", runID, "crashy"])
         #expect(status.status == 0)
         #expect(status.stdout.contains("Status:   failed (2)"))
-        #expect(status.stdout.contains("run agent exited unexpectedly (pid \(process.processIdentifier))"))
+        #expect(status.stdout.contains("run agent exited unexpectedly (pid \(agentPID))"))
         let run = try #require(try home.latest(dag: "crashy", runID: runID))
         #expect(run.status == .failed)
         #expect(run.node(named: "long")?.status == .failed)
-        _ = try waitFor("the step group to be gone") { kill(-pgid, 0) == -1 ? true : nil }
+        _ = try home.waitFor("the step group to be gone") { kill(-pgid, 0) == -1 ? true : nil }
     }
 
     @Test("retry re-runs the failed step and what follows, keeps the rest, same run ID")

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Days are counted from 1970-01-01 (day 0). The conversions are Howard Hinnant's
 /// `days_from_civil` / `civil_from_days` algorithms, exact for every `Int` year in range.
-enum CronCivilDate {
+enum CivilDate {
     /// Days since 1970-01-01 of the given date (month 1-12, day 1-31).
     static func days(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
