@@ -20,6 +20,10 @@ extension RunAgent {
                 return record
             }
             initial.handlers = [:]
+            // Kept nodes keep their outputs: steps that run again still see them (§13.1).
+            for record in initial.nodes where record.status != .notStarted {
+                if let name = record.outputName, let value = record.outputValue { setOutput(name, value, node: record.name) }
+            }
             initial.triggerType = .retry
             initial.error = nil
             initial.finishedAt = nil

@@ -77,7 +77,15 @@ public actor RunAgent {
         do {
             try await prepareAttempt()
         } catch {
-            throw RunAgentError("cannot start run \(run): \(error)")
+            // Never leave the run claiming a state it is not in: record the failure.
+            let message = "cannot start run \(run): \(error)"
+            if (try? deps.reader.latestSnapshot(of: run)) != nil {
+                snapshot.status = .failed
+                snapshot.error = message
+                snapshot.finishedAt = deps.now()
+                record(.synced)
+            }
+            throw RunAgentError(message)
         }
         await execute()
         return snapshot

@@ -65,9 +65,9 @@ struct EngineLifecycleTests {
         let flag = home.dir.url.appendingPathComponent("fixed").path
         try home.dag("mend", """
             steps:
-              - {name: first, command: 'echo once >> "$DAG_RUN_WORK_DIR/first"'}
+              - {name: first, command: 'echo once >> "$DAG_RUN_WORK_DIR/first"; echo kept-value', output: FIRST}
               - {name: fragile, command: "test -f \(flag)"}
-              - {name: last, command: "echo done"}
+              - {name: last, command: "echo done with ${FIRST}"}
             """)
         let (status, failed, _) = try home.start("mend")
         #expect(status == 1)
@@ -82,6 +82,7 @@ struct EngineLifecycleTests {
         #expect(run.nodeStatuses == ["first": "succeeded", "fragile": "succeeded", "last": "succeeded"])
         let firstRuns = try String(contentsOfFile: (run.log as NSString).deletingLastPathComponent + "/work/first", encoding: .utf8)
         #expect(firstRuns == "once\n")
+        #expect(home.stepLog(run, "last").hasSuffix("done with kept-value\n"))
     }
 
     @Test("a sub-DAG step runs the child as its own run and passes its outputs back")
