@@ -79,7 +79,8 @@ public actor RunAgent {
         } catch {
             // Never leave the run claiming a state it is not in: record the failure.
             let message = "cannot start run \(run): \(error)"
-            if (try? deps.reader.latestSnapshot(of: run)) != nil {
+            if let stored = try? deps.reader.latestSnapshot(of: run) {
+                snapshot = stored
                 snapshot.status = .failed
                 snapshot.error = message
                 snapshot.finishedAt = deps.now()
