@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         .target(
@@ -24,6 +25,9 @@ let package = Package(
                 "TrellisCore",
                 "TrellisEngine",
                 "TrellisStore",
+                "TrellisAPI",
+                "TrellisCatalog",
+                "TrellisWatcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -35,6 +39,16 @@ let package = Package(
         ),
         .target(name: "TrellisStore", dependencies: ["TrellisCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "TrellisTesting", dependencies: ["TrellisCore"]),
+        .target(name: "TrellisWatcher", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "TrellisCatalog", dependencies: ["TrellisCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "TrellisAPI",
+            dependencies: [
+                "TrellisCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "trellis", dependencies: ["TrellisCLI"]),
         .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore"], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -43,6 +57,9 @@ let package = Package(
         ),
         .testTarget(name: "TrellisEngineTests", dependencies: ["TrellisEngine"]),
         .testTarget(name: "TrellisStoreTests", dependencies: ["TrellisStore", "TrellisTesting", "TrellisCore"]),
+        .testTarget(name: "TrellisWatcherTests", dependencies: ["TrellisWatcher"]),
+        .testTarget(name: "TrellisCatalogTests", dependencies: ["TrellisCatalog", "TrellisWatcher", "TrellisCore"]),
+        .testTarget(name: "TrellisAPITests", dependencies: ["TrellisAPI", "TrellisCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -157,14 +157,20 @@ static void reset_reserved_signal(int sig) {
 
 /* After fork: async-signal-safe calls only. Never returns. */
 static void run_child(const char *program, char *const argv[], char *const envp[], const char *cwd,
-                      int in_fd, int out_fd, int err_fd, int report_fd, pid_t parent) {
+                      int in_fd, int out_fd, int err_fd, int report_fd, pid_t parent, int detach) {
     int stage = TRELLIS_STAGE_SETPGID;
-    if (setpgid(0, 0) != 0) goto failed;
+    if (detach) {
+        /* A new session (and process group) of its own, and no parent-death signal: a run agent
+         * started by the server keeps running when the server stops. */
+        if (setsid() < 0) goto failed;
+    } else {
+        if (setpgid(0, 0) != 0) goto failed;
 
-    stage = TRELLIS_STAGE_PDEATHSIG;
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) goto failed;
-    /* The parent may have died before prctl took effect. */
-    if (getppid() != parent) _exit(127);
+        stage = TRELLIS_STAGE_PDEATHSIG;
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) goto failed;
+        /* The parent may have died before prctl took effect. */
+        if (getppid() != parent) _exit(127);
+    }
 
     /* Default dispositions for every catchable signal: an ignored one would survive execve. */
     struct sigaction dfl;
@@ -212,7 +218,7 @@ failed:
 }
 
 int trellis_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-                  const char *stdout_path, const char *stderr_path, int append,
+                  const char *stdout_path, const char *stderr_path, int flags,
                   int *out_errno, int *out_stage) {
     if (out_errno) *out_errno = 0;
     if (out_stage) *out_stage = TRELLIS_STAGE_NONE;
@@ -236,6 +242,8 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
     if ((in_fd = move_above_stdio(in_fd)) < 0) goto failed;
 
     stage = TRELLIS_STAGE_STDOUT;
+    int append = (flags & TRELLIS_SPAWN_APPEND) != 0;
+    int detach = (flags & TRELLIS_SPAWN_DETACH) != 0;
     if ((out_fd = open_output(stdout_path, append)) < 0) goto failed;
 
     stage = TRELLIS_STAGE_STDERR;
@@ -271,7 +279,7 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
     stage = TRELLIS_STAGE_FORK;
     pid = vfork();
     if (pid == 0) {
-        run_child(program, argv, envp, cwd, in_fd, out_fd, err_fd, pipe_fds[1], parent);
+        run_child(program, argv, envp, cwd, in_fd, out_fd, err_fd, pipe_fds[1], parent, detach);
     }
     error = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);

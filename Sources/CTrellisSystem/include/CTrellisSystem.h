@@ -31,6 +31,9 @@ enum {
  * Starts `path` with `argv` and exactly the environment `envp` (both NULL
  * terminated) in a new process group whose id is the child's pid.
  *
+ * - `flags`: TRELLIS_SPAWN_APPEND appends to the output files (else they are truncated);
+ *   TRELLIS_SPAWN_DETACH starts the child in a new session (setsid) without a parent-death
+ *   signal, for run agents that must outlive the server that started them.
  * - `path` without '/' is looked up in the PATH of `envp` (default
  *   "/usr/local/bin:/usr/bin:/bin") by the parent, before fork; relative PATH
  *   entries are taken relative to `cwd`.
@@ -50,13 +53,18 @@ enum {
  * *out_errno and *out_stage (TRELLIS_STAGE_*) set; a child that failed has
  * already been reaped. Every descriptor the parent opens is O_CLOEXEC.
  */
+enum {
+    TRELLIS_SPAWN_APPEND = 1,
+    TRELLIS_SPAWN_DETACH = 2,
+};
+
 int trellis_spawn(const char *path,
                   char *const argv[],
                   char *const envp[],
                   const char *cwd,
                   const char *stdout_path,
                   const char *stderr_path,
-                  int append,
+                  int flags,
                   int *out_errno,
                   int *out_stage);
 

@@ -51,7 +51,7 @@ public enum Timestamps {
 
     /// Second precision with the zone's offset (`Z` for UTC): the API form (API §1.3).
     public static func rfc3339Seconds(_ date: Date, in zone: TimeZone) -> String {
-        let style = Date.ISO8601FormatStyle(timeZone: zone)
+        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone)
         return date.formatted(style)
     }
 

@@ -18,7 +18,7 @@ public enum StepLogName {
     }
 
     /// 8 hex digits of FNV-1a over the UTF-8 bytes: short and stable across runs and machines.
-    static func fnv1a(_ text: String) -> String {
+    public static func fnv1a(_ text: String) -> String {
         var hash: UInt32 = 0x811C_9DC5
         for byte in text.utf8 {
             hash ^= UInt32(byte)

@@ -19,6 +19,10 @@ public struct ProcessSpec: Sendable {
     public var stderrPath: String
     /// Appends to the output files when true, truncates them when false.
     public var appendOutput: Bool
+    /// Starts the child in a new session (`setsid`) with no parent-death signal, so it
+    /// outlives the launcher: for run agents started by the server or the scheduler (§16.1).
+    /// The launcher still reaps it if it ends first, so no zombie remains.
+    public var detached = false
 
     /// Creates a specification; output goes to `/dev/null` unless paths are given.
     public init(

@@ -10,6 +10,7 @@ struct SpawnRequest: Sendable {
     let stdoutPath: String
     let stderrPath: String
     let append: Bool
+    let detached: Bool
 
     init(_ spec: ProcessSpec) throws(LaunchError) {
         func invalid() -> LaunchError {
@@ -35,6 +36,7 @@ struct SpawnRequest: Sendable {
         stdoutPath = spec.stdoutPath
         stderrPath = spec.stderrPath
         append = spec.appendOutput
+        detached = spec.detached
     }
 
     /// Forks and execs the child (blocking until `execve` succeeded or failed).
@@ -46,7 +48,7 @@ struct SpawnRequest: Sendable {
             withCStringArray(envp) { envpPointers in
                 trellis_spawn(
                     program, argvPointers, envpPointers, workingDirectory, stdoutPath, stderrPath,
-                    append ? 1 : 0, &error, &stage
+                    Int32(append ? TRELLIS_SPAWN_APPEND : 0) | Int32(detached ? TRELLIS_SPAWN_DETACH : 0), &error, &stage
                 )
             }
         }

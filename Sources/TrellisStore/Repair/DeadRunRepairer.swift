@@ -59,3 +59,5 @@ public struct DeadRunRepairer: Sendable {
             || (snapshot.status == .notStarted && now().timeIntervalSince(snapshot.createdAt) > Self.startGrace)
     }
 }
+
+extension DeadRunRepairer: RunRepairing {}

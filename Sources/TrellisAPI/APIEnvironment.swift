@@ -1,0 +1,32 @@
+import Foundation
+import TrellisCore
+
+/// What the API reads and acts through: all protocols of TrellisCore, so the server never
+/// depends on the engine or the store's internals.
+public struct APIEnvironment: Sendable {
+    public var catalog: any DAGCatalog
+    public var runs: any RunReader
+    public var locking: any RunLocking
+    public var repairer: any RunRepairing
+    public var control: any RunControl
+    /// When the server started (for `uptime`).
+    public var startedAt: Date
+    public var now: @Sendable () -> Date
+
+    public init(catalog: any DAGCatalog, runs: any RunReader, locking: any RunLocking, repairer: any RunRepairing,
+                control: any RunControl, startedAt: Date = Date(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.catalog = catalog
+        self.runs = runs
+        self.locking = locking
+        self.repairer = repairer
+        self.control = control
+        self.startedAt = startedAt
+        self.now = now
+    }
+
+    /// The latest snapshot of a run, repaired first when its agent is dead (§16.2).
+    func snapshot(of run: RunRef) throws -> RunSnapshot? {
+        if let repaired = try? repairer.repairIfDead(run) { return repaired }
+        return try runs.latestSnapshot(of: run)
+    }
+}

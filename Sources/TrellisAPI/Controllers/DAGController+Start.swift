@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import TrellisCore
+
+extension DAGController {
+    /// The fields of a start body (API §4.8), checked.
+    struct StartBody {
+        var params: String?
+        var runID: String?
+        var singleton: Bool
+        var labels: [String]
+    }
+
+    static func startBody(_ object: JSONObject) throws(APIError) -> StartBody {
+        var body = StartBody(params: nil, runID: nil, singleton: false, labels: [])
+        switch object["params"] {
+        case nil, .null?: break
+        case .string(let text)?: body.params = text
+        case let value?: body.params = value.serialized()
+        }
+        switch object["dagRunId"] {
+        case nil, .null?: break
+        case .string(let text)?: body.runID = text.isEmpty ? nil : try Identifiers.runID(text)
+        default: throw APIError.badRequest("dagRunId must be a string")
+        }
+        switch object["singleton"] {
+        case nil, .null?: break
+        case .bool(let flag)?: body.singleton = flag
+        default: throw APIError.badRequest("singleton must be a boolean")
+        }
+        let labels = try Self.stringList(object, "labels")
+        let tags = try Self.stringList(object, "tags")
+        if !labels.isEmpty && !tags.isEmpty { throw APIError.badRequest("labels and deprecated tags cannot both be set") }
+        body.labels = (labels.isEmpty ? tags : labels).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if body.labels.contains(where: \.isEmpty) { throw APIError.badRequest("labels must not be empty") }
+        if case .string(let name)? = object["dagName"], !name.trimmingCharacters(in: .whitespaces).isEmpty {
+            _ = try Identifiers.dagName(name.trimmingCharacters(in: .whitespaces))
+            throw APIError.badRequest("dagName (recording a run under another DAG name) is not supported yet")
+        }
+        return body
+    }
+
+    private static func stringList(_ object: JSONObject, _ key: String) throws(APIError) -> [String] {
+        switch object[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            var result: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { throw APIError.badRequest("\(key) must be a list of strings") }
+                result.append(text)
+            }
+            return result
+        default: throw APIError.badRequest("\(key) must be a list of strings")
+        }
+    }
+
+    /// `POST /dags/{fileName}/start` (API §4.8).
+    func start(_ request: APIRequest) async throws -> Response {
+        let entry = try entry(request)
+        guard entry.isValid, let dag = entry.load.dag else {
+            throw APIError.badRequest(entry.errors.map(\.description).joined(separator: "; "))
+        }
+        let body = try Self.startBody(request.jsonObject())
+        let overrides: ParamOverrides = body.params.map { .text($0) } ?? .none
+        if case .failure(let errors) = ParamResolver.resolve(dag.params, overrides: overrides) {
+            throw APIError.badRequest(errors.errors.map(\.message).joined(separator: "; "))
+        }
+        if body.singleton, let latest = latestRun(of: dag.name), latest.status.isActive {
+            throw APIError.conflict("DAG \(dag.name) is already running (singleton mode)")
+        }
+        let runID = body.runID ?? RunIDGenerator.uuidV7(now: environment.now())
+        if (try? environment.runs.header(of: RunRef(name: dag.name, id: runID))) != nil {
+            throw APIError.conflict("dag-run ID \(runID) already exists for DAG \(dag.name)")
+        }
+        let startRequest = StartRequest(dagFile: entry.path, runID: runID, params: body.params, labels: body.labels)
+        do {
+            _ = try await environment.control.start(startRequest, dagName: dag.name)
+        } catch {
+            throw APIError(.internalServerError, .internalError, "\(error)")
+        }
+        return JSONResponse.json(.object(JSONObject([("dagRunId", .string(runID))])))
+    }
+}

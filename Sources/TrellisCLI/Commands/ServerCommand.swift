@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrellisAPI
+import TrellisCatalog
+import TrellisCore
+import TrellisStore
+import TrellisWatcher
+
+/// `trellis server`: the REST API only (DAG-FORMAT §19), over the watched DAGs directory.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Serve the REST API (Dagu API v1) over the DAGs directory and run history.",
+        discussion: """
+        Settings come from flags, TRELLIS_* environment variables and trellis.yaml (DAG-FORMAT \
+        §18). Runs started through the API are executed by detached run agents, so they survive \
+        a restart of the server. SIGTERM or Ctrl-C stops the server gracefully.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The config file (default: $TRELLIS_CONFIG, else <home>/trellis.yaml if it exists).")
+    var configFile: String?
+
+    @Option(name: .customLong("host"), help: "Listen address (default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .customLong("port"), help: "Listen port (default 8080; 0 picks a free port).")
+    var port: Int?
+
+    func run() async throws {
+        do {
+            let setup = try ServerSetup(global: global, configFile: configFile, host: host, port: port)
+            try await setup.serve()
+        } catch let failure as CLIFailure {
+            throw failure.exit()
+        }
+    }
+}
+
+/// The composition of `trellis server`: config, store, catalog + watcher, API.
+struct ServerSetup {
+    let config: TrellisConfig
+    let logger: Logger
+    let portOverride: Int?
+
+    init(global: GlobalOptions, configFile: String?, host: String?, port: Int?) throws {
+        let environment = ProcessInfo.processInfo.environment
+        var text: String?
+        var path: String?
+        if let location = ConfigLoader.configFilePath(flag: configFile, environment: environment, home: global.home) {
+            if let data = FileManager.default.contents(atPath: location.path) {
+                text = String(decoding: data, as: UTF8.self)
+                path = location.path
+            } else if location.required {
+                throw CLIFailure(2, "cannot read the config file \(location.path)")
+            }
+        }
+        // Port 0 ("any free port") is for tests and scripts; the config itself keeps 1–65535.
+        let overrides = ConfigOverrides(home: global.home, host: host, port: port == 0 ? nil : port,
+                                        dagsDir: global.dagsDir, dataDir: global.dataDir)
+        switch ConfigLoader.load(fileText: text, filePath: path, environment: environment, overrides: overrides,
+                                 currentDirectory: FileManager.default.currentDirectoryPath) {
+        case .success(let loaded): config = loaded
+        case .failure(let errors): throw CLIFailure(2, errors.description)
+        }
+        var logger = Logger(label: "trellis.server")
+        logger.logLevel = Logger.Level(rawValue: config.logLevel.rawValue) ?? .info
+        self.logger = logger
+        portOverride = port
+        for warning in config.warnings { logger.warning("\(warning.description)") }
+    }
+
+    func serve() async throws {
+        let fileManager = FileManager.default
+        try? fileManager.createDirectory(atPath: config.dagsDir, withIntermediateDirectories: true)
+        try? fileManager.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        let store = FileRunStore(dataDirectory: config.dataDir, logger: logger)
+        let catalog = FileDAGCatalog(dagsDirectory: config.dagsDir,
+                                     suspendDirectory: (config.dataDir as NSString).appendingPathComponent("suspend"), logger: logger)
+        do {
+            try catalog.rescan()
+        } catch {
+            logger.error("cannot scan the DAGs directory", metadata: ["error": "\(error)"])
+        }
+        let watcher: DirectoryWatcher
+        do {
+            watcher = try DirectoryWatcher(directory: config.dagsDir, logger: logger, shouldWatch: DAGFileNames.isDAGFileName)
+        } catch {
+            throw CLIFailure(1, "cannot watch \(config.dagsDir): \(error)")
+        }
+        let zone = config.tz.flatMap(TimeZone.init(identifier:)) ?? .current
+        let control = DetachedRunControl(
+            executable: Executable.path,
+            globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
+            store: store, environment: ProcessInfo.processInfo.environment.map { ($0.key, $0.value) },
+            logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
+        let environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
+                                         repairer: DeadRunRepairer(store: store), control: control)
+        let auth = config.auth
+        let settings = APIServerSettings(
+            host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,
+            authenticator: Authenticator(mode: Authenticator.Mode(rawValue: auth.mode.rawValue) ?? .none,
+                                         username: auth.basicUsername, password: auth.basicPassword, tokens: auth.tokens),
+            publicMetrics: config.metrics == .public, timeZone: zone, version: TrellisVersion.current)
+        let host = config.host
+        let application = APIServer(settings: settings, environment: environment, logger: logger)
+            .application(onServerRunning: { port in
+                StandardOutput.printFlushed("trellis server listening on \(host):\(port)")
+            })
+        let events = watcher.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    switch event {
+                    case .changed(let name): catalog.handleChanged(name: name)
+                    case .removed(let name): catalog.handleRemoved(name: name)
+                    case .overflow, .rescan: catalog.handleRescan()
+                    }
+                }
+            }
+            group.addTask {
+                try await application.runService()
+                watcher.stop()
+            }
+            try await group.next()
+            watcher.stop()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Repairs a dead run on read (§16.2); implemented by the file store's repairer.
+public protocol RunRepairing: Sendable {
+    /// The repaired snapshot when the run was dead, else nil.
+    func repairIfDead(_ run: RunRef) throws(StoreError) -> RunSnapshot?
+}
+
+/// What a start asks for (API §4.8, CLI `start`).
+public struct StartRequest: Sendable, Hashable {
+    /// Path of the DAG file to run.
+    public var dagFile: String
+    public var runID: String
+    /// Params as the client sent them (a string or JSON text); nil = defaults.
+    public var params: String?
+    public var labels: [String]
+
+    public init(dagFile: String, runID: String, params: String? = nil, labels: [String] = []) {
+        self.dagFile = dagFile
+        self.runID = runID
+        self.params = params
+        self.labels = labels
+    }
+}
+
+/// Starts and stops runs from outside their agent: the server and the scheduler use it.
+public protocol RunControl: Sendable {
+    /// Launches a detached run agent (`setsid`) for `request` and returns once the run has left
+    /// `not_started` (within 10 s, else the run is failed "run agent did not start").
+    func start(_ request: StartRequest, dagName: String) async throws -> RunSnapshot
+    /// Delivers a stop (§10.2): the cancel-request file and SIGTERM to the agent.
+    func requestStop(_ run: RunRef, agentPID: Int32?) throws
+}
