@@ -67,6 +67,11 @@ enum DAGDirectory {
         return mkdir(path, 0o755) == 0 || errno == EEXIST ? nil : errno
     }
 
+    /// `path` made absolute against the current directory, with `.` and `..` resolved.
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     /// `directory/name`.
     static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name

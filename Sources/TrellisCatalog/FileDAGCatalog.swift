@@ -24,9 +24,9 @@ public final class FileDAGCatalog: DAGCatalog {
         var shadowed: Set<String> = []
     }
 
-    /// The DAGs directory.
+    /// The DAGs directory (made absolute, so entry paths are absolute).
     public let dagsDirectory: String
-    /// The directory of suspend flags (`<file-name>.suspend`).
+    /// The directory of suspend flags (`<file-name>.suspend`), made absolute.
     public let suspendDirectory: String
 
     let readFile: @Sendable (String) throws -> [UInt8]
@@ -45,8 +45,8 @@ public final class FileDAGCatalog: DAGCatalog {
         logger: Logger,
         readFile: (@Sendable (String) throws -> [UInt8])? = nil
     ) {
-        self.dagsDirectory = dagsDirectory
-        self.suspendDirectory = suspendDirectory
+        self.dagsDirectory = DAGDirectory.absolute(dagsDirectory)
+        self.suspendDirectory = DAGDirectory.absolute(suspendDirectory)
         self.logger = logger
         self.readFile = readFile ?? DAGDirectory.readFile(atPath:)
     }

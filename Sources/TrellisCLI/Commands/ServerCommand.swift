@@ -80,16 +80,17 @@ struct ServerSetup {
         let store = FileRunStore(dataDirectory: config.dataDir, logger: logger)
         let catalog = FileDAGCatalog(dagsDirectory: config.dagsDir,
                                      suspendDirectory: (config.dataDir as NSString).appendingPathComponent("suspend"), logger: logger)
-        do {
-            try catalog.rescan()
-        } catch {
-            logger.error("cannot scan the DAGs directory", metadata: ["error": "\(error)"])
-        }
         let watcher: DirectoryWatcher
         do {
             watcher = try DirectoryWatcher(directory: config.dagsDir, logger: logger, shouldWatch: DAGFileNames.isDAGFileName)
         } catch {
             throw CLIFailure(1, "cannot watch \(config.dagsDir): \(error)")
+        }
+        // Scan after the watch is in place, so no change falls between the two.
+        do {
+            try catalog.rescan()
+        } catch {
+            logger.error("cannot scan the DAGs directory", metadata: ["error": "\(error)"])
         }
         let zone = config.tz.flatMap(TimeZone.init(identifier:)) ?? .current
         let control = DetachedRunControl(
