@@ -9,17 +9,20 @@ public struct APIEnvironment: Sendable {
     public var locking: any RunLocking
     public var repairer: any RunRepairing
     public var control: any RunControl
+    /// Creates, replaces, deletes, renames and suspends DAG files.
+    public var files: any DAGFileWriting
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date
 
     public init(catalog: any DAGCatalog, runs: any RunReader, locking: any RunLocking, repairer: any RunRepairing,
-                control: any RunControl, startedAt: Date = Date(), now: @escaping @Sendable () -> Date = { Date() }) {
+                control: any RunControl, files: any DAGFileWriting, startedAt: Date = Date(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
         self.runs = runs
         self.locking = locking
         self.repairer = repairer
         self.control = control
+        self.files = files
         self.startedAt = startedAt
         self.now = now
     }

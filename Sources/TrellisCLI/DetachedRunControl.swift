@@ -23,8 +23,32 @@ struct DetachedRunControl: RunControl {
         if let params = request.params { arguments += ["--params", params] }
         if !request.labels.isEmpty { arguments += ["--labels", request.labels.joined(separator: ",")] }
         arguments.append(request.dagFile)
+        do {
+            return try await launch(arguments, logName: "agent-\(request.runID).log") {
+                guard let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .notStarted else { return nil }
+                return snapshot
+            }
+        } catch let error as StartTimeout {
+            if let created = try? store.latestSnapshot(of: run), created.status == .notStarted {
+                var failed = created
+                failed.status = .failed
+                failed.error = "run agent did not start"
+                failed.finishedAt = Date()
+                try? store.append(failed, durability: .synced)
+            }
+            throw error
+        }
+    }
+
+    struct StartTimeout: Error, CustomStringConvertible {
+        var description: String { "run agent did not start within 10 s" }
+    }
+
+    /// Launches a detached agent and polls `started` (growing pauses) until it answers, the agent
+    /// exits first (its output is in the error), or 10 s pass.
+    private func launch(_ arguments: [String], logName: String, started: () -> RunSnapshot?) async throws -> RunSnapshot {
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let log = (logDirectory as NSString).appendingPathComponent("agent-\(request.runID).log")
+        let log = (logDirectory as NSString).appendingPathComponent(logName)
         var spec = ProcessSpec(executable: executable, arguments: arguments, environment: environment,
                                stdoutPath: log, stderrPath: log, appendOutput: true)
         spec.detached = true
@@ -33,25 +57,32 @@ struct DetachedRunControl: RunControl {
         let deadline = clock.now + Self.startDeadline
         var pause = Duration.milliseconds(5)
         while clock.now < deadline {
-            if let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .notStarted {
-                return snapshot
-            }
+            if let snapshot = started() { return snapshot }
             if let ended = agent.currentTermination {
-                if let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .notStarted { return snapshot }
+                if let snapshot = started() { return snapshot }
                 let output = (try? String(contentsOfFile: log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 throw RunAgentError("run agent exited (\(ended)) before the run started" + (output.isEmpty ? "" : ": \(output)"))
             }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(100))
         }
-        if let created = try? store.latestSnapshot(of: run), created.status == .notStarted {
-            var failed = created
-            failed.status = .failed
-            failed.error = "run agent did not start"
-            failed.finishedAt = Date()
-            try? store.append(failed, durability: .synced)
+        throw StartTimeout()
+    }
+
+    func retry(_ run: RunRef, step: String?) async throws -> RunSnapshot {
+        let before = try store.latestSnapshot(of: run)
+        var arguments = ["retry"] + globalArguments + ["--quiet", "--run-id", run.id]
+        if let step { arguments += ["--step", step] }
+        arguments.append(run.name)
+        return try await launch(arguments, logName: "agent-\(run.id)-retry.log") {
+            guard let snapshot = try? store.latestSnapshot(of: run), snapshot.attemptId != before?.attemptId,
+                  snapshot.status != .notStarted else { return nil }
+            return snapshot
         }
-        throw RunAgentError("run agent did not start within 10 s")
+    }
+
+    func patchNodeStatus(_ run: RunRef, node: String, status: NodeStatus) throws -> RunSnapshot {
+        try store.patchNodeStatus(run, node: node, status: status)
     }
 
     func requestStop(_ run: RunRef, agentPID: Int32?) throws {

@@ -99,7 +99,7 @@ struct ServerSetup {
             store: store, environment: ProcessInfo.processInfo.environment.map { ($0.key, $0.value) },
             logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
         let environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
-                                         repairer: DeadRunRepairer(store: store), control: control)
+                                         repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,

@@ -30,4 +30,8 @@ public protocol RunControl: Sendable {
     func start(_ request: StartRequest, dagName: String) async throws -> RunSnapshot
     /// Delivers a stop (§10.2): the cancel-request file and SIGTERM to the agent.
     func requestStop(_ run: RunRef, agentPID: Int32?) throws
+    /// Retries a finished run in a detached agent (§13.1); returns once the new attempt runs.
+    func retry(_ run: RunRef, step: String?) async throws -> RunSnapshot
+    /// Patches a finished run's node status and re-derives the run status (§12.4).
+    func patchNodeStatus(_ run: RunRef, node: String, status: NodeStatus) throws -> RunSnapshot
 }
