@@ -2,6 +2,13 @@ import Foundation
 import Hummingbird
 import TrellisCore
 
+/// The fields of a start body (API §4.8), checked; shared by the DAG and inline-spec starts.
+enum DAGStartBody {
+    static func parse(_ object: JSONObject) throws(APIError) -> DAGController.StartBody {
+        try DAGController.startBody(object)
+    }
+}
+
 extension DAGController {
     /// The fields of a start body (API §4.8), checked.
     struct StartBody {

@@ -22,6 +22,7 @@ struct RunController {
         table.add(.get, "/dag-runs/{name}/{dagRunId}/outputs") { request in try outputs(request) }
         table.add(.get, "/dag-runs/{name}/{dagRunId}/log") { request in try runLog(request) }
         table.add(.get, "/dag-runs/{name}/{dagRunId}/steps/{stepName}/log") { request in try stepLog(request) }
+        registerActions(in: &table)
     }
 
     /// The run of `{name}`/`{dagRunId}` (`latest` allowed), repaired if its agent died.

@@ -15,9 +15,11 @@ public struct APIServerSettings: Sendable {
     /// The zone of timestamps in responses (config `tz`).
     public var timeZone: TimeZone
     public var version: String
+    /// Where inline specs of `POST /dag-runs` are written before their run starts.
+    public var inlineSpecDirectory: String
 
     public init(host: String, port: Int, mountPath: String, authenticator: Authenticator, publicMetrics: Bool = false,
-                timeZone: TimeZone, version: String) {
+                timeZone: TimeZone, version: String, inlineSpecDirectory: String) {
         self.host = host
         self.port = port
         self.mountPath = mountPath
@@ -25,6 +27,7 @@ public struct APIServerSettings: Sendable {
         self.publicMetrics = publicMetrics
         self.timeZone = timeZone
         self.version = version
+        self.inlineSpecDirectory = inlineSpecDirectory
     }
 }
 

@@ -105,7 +105,8 @@ struct ServerSetup {
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,
             authenticator: Authenticator(mode: Authenticator.Mode(rawValue: auth.mode.rawValue) ?? .none,
                                          username: auth.basicUsername, password: auth.basicPassword, tokens: auth.tokens),
-            publicMetrics: config.metrics == .public, timeZone: zone, version: TrellisVersion.current)
+            publicMetrics: config.metrics == .public, timeZone: zone, version: TrellisVersion.current,
+            inlineSpecDirectory: (config.dataDir as NSString).appendingPathComponent("inline"))
         let host = config.host
         let application = APIServer(settings: settings, environment: environment, logger: logger)
             .application(onServerRunning: { port in

@@ -181,3 +181,79 @@ extension JSONValue {
         return nil
     }
 }
+
+/// Run actions over HTTP: retry, patch, inline specs, sub-DAG runs (API §6.2, §6.7, §6.11, §6.13).
+@Suite("REST API: run actions")
+struct APIRunActionTests {
+    private func object(_ reply: ServerHarness.Reply) -> JSONObject {
+        if case .object(let object)? = reply.json { return object }
+        Issue.record("not a JSON object: \(reply.text)")
+        return JSONObject([])
+    }
+
+    private func waitForStatus(_ server: ServerHarness, _ path: String, _ label: String) async throws -> JSONObject {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let reply = object(try await server.request("GET", path))
+            if reply["dagRunDetails"]?["statusLabel"] == .string(label) { return reply }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw EngineWaitTimeout(what: "\(path) to be \(label)")
+    }
+
+    @Test("retry re-runs a failed run under the same ID; patch re-derives the status; both refuse bad input")
+    func retryAndPatch() async throws {
+        let server = try ServerHarness(dags: ["mend": "steps:\n  - {name: a, command: 'true'}\n  - {name: b, command: 'test -f ../fixed'}\n"])
+        defer { server.stop() }
+        #expect(try await server.request("POST", "/api/v1/dags/mend/start", body: "{\"dagRunId\": \"r1\"}").status == 200)
+        _ = try await waitForStatus(server, "/api/v1/dag-runs/mend/r1", "failed")
+
+        let patched = try await server.request("PATCH", "/api/v1/dag-runs/mend/r1/steps/b/status", body: "{\"status\": 4}")
+        #expect(patched.status == 200)
+        #expect(patched.body.isEmpty)
+        #expect(object(try await server.request("GET", "/api/v1/dag-runs/mend/r1"))["dagRunDetails"]?["statusLabel"] == .string("succeeded"))
+        #expect(try await server.request("PATCH", "/api/v1/dag-runs/mend/r1/steps/b/status", body: "{\"status\": 12}").status == 400)
+        #expect(try await server.request("PATCH", "/api/v1/dag-runs/mend/r1/steps/zz/status", body: "{\"status\": 2}").status == 404)
+
+        let mismatch = try await server.request("POST", "/api/v1/dag-runs/mend/r1/retry", body: "{\"dagRunId\": \"other\"}")
+        #expect(mismatch.status == 400)
+        #expect(object(mismatch)["message"] == .string("dagRunId in the request body must match the path parameter"))
+        #expect(try await server.request("POST", "/api/v1/dag-runs/mend/r1/retry", body: "{\"stepName\": \"nope\"}").status == 400)
+        let retried = try await server.request("POST", "/api/v1/dag-runs/mend/r1/retry", body: "{\"stepName\": \"a\"}")
+        #expect(retried.status == 200, "\(retried.text)")
+        let done = try await waitForStatus(server, "/api/v1/dag-runs/mend/r1", "succeeded")
+        #expect(done["dagRunDetails"]?["triggerType"] == .string("retry"))
+    }
+
+    @Test("POST /dag-runs runs an inline spec under its name; a spec without a name needs one")
+    func inline() async throws {
+        let server = try ServerHarness()
+        defer { server.stop() }
+        let noName = try await server.request("POST", "/api/v1/dag-runs", body: "{\"spec\": \"steps: [\\\"true\\\"]\"}")
+        #expect(noName.status == 400)
+        #expect(object(noName)["message"] == .string("name is required when the spec has no name"))
+        let invalid = try await server.request("POST", "/api/v1/dag-runs", body: "{\"spec\": \"steps: 3\", \"name\": \"x\"}")
+        #expect(invalid.status == 400)
+        let started = try await server.request("POST", "/api/v1/dag-runs",
+                                               body: "{\"spec\": \"steps:\\n  - name: one\\n    command: echo inline\\n\", \"name\": \"adhoc\", \"dagRunId\": \"i1\"}")
+        #expect(started.status == 200, "\(started.text)")
+        let done = try await waitForStatus(server, "/api/v1/dag-runs/adhoc/i1", "succeeded")
+        #expect(done["dagRunDetails"]?["nodes"]?.arrayValue?.first?["step"]?["name"] == .string("one"))
+        #expect(try await server.request("GET", "/api/v1/dags/adhoc").status == 404)
+    }
+
+    @Test("sub-dag-runs lists a parent's children with their own status")
+    func subRuns() async throws {
+        let server = try ServerHarness(dags: [
+            "child": "steps: [\"echo child\"]\n",
+            "parent": "steps:\n  - {name: call-it, call: child}\n",
+        ])
+        defer { server.stop() }
+        #expect(try await server.request("POST", "/api/v1/dags/parent/start", body: "{\"dagRunId\": \"p1\"}").status == 200)
+        _ = try await waitForStatus(server, "/api/v1/dag-runs/parent/p1", "succeeded")
+        let subs = object(try await server.request("GET", "/api/v1/dag-runs/parent/p1/sub-dag-runs"))
+        let first = subs["subRuns"]?.arrayValue?.first
+        #expect(first?["dagName"] == .string("child"))
+        #expect(first?["statusLabel"] == .string("succeeded"))
+    }
+}
