@@ -257,3 +257,53 @@ struct APIRunActionTests {
         #expect(first?["statusLabel"] == .string("succeeded"))
     }
 }
+
+/// Cursor pagination of `GET /dag-runs` (API §1.6, §6.1).
+@Suite("REST API: run listing")
+struct APIRunListingTests {
+    private func object(_ reply: ServerHarness.Reply) -> JSONObject {
+        if case .object(let object)? = reply.json { return object }
+        Issue.record("not a JSON object: \(reply.text)")
+        return JSONObject([])
+    }
+
+    @Test("walking every page returns each run once, newest first; filters and cursor misuse")
+    func walkPages() async throws {
+        let server = try ServerHarness(dags: ["a": "steps: [\"true\"]\n", "b": "steps: [\"exit 1\"]\n"])
+        defer { server.stop() }
+        var expected: [String] = []
+        for index in 0..<12 {
+            let dag = index % 3 == 0 ? "b" : "a"
+            let output = try server.home.trellis(["start", "--run-id", "run-\(index)", dag])
+            #expect(output.status == (dag == "b" ? 1 : 0), "\(output.stderr)")
+            expected.append("run-\(index)")
+        }
+        var seen: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let query = "/api/v1/dag-runs?limit=5" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let page = object(try await server.request("GET", query))
+            seen += page["dagRuns"]?.arrayValue?.compactMap { $0["dagRunId"]?.stringValue } ?? []
+            cursor = page["nextCursor"]?.stringValue
+            pages += 1
+        } while cursor != nil && pages < 10
+        #expect(pages == 3)
+        #expect(seen == Array(expected.reversed()))
+
+        let failed = object(try await server.request("GET", "/api/v1/dag-runs?status=2&limit=2"))
+        #expect(failed["dagRuns"]?.arrayValue?.compactMap { $0["dagRunId"]?.stringValue } == ["run-9", "run-6"])
+        let next = try #require(failed["nextCursor"]?.stringValue)
+        let rest = object(try await server.request("GET", "/api/v1/dag-runs?status=2&limit=2&cursor=\(next)"))
+        #expect(rest["dagRuns"]?.arrayValue?.compactMap { $0["dagRunId"]?.stringValue } == ["run-3", "run-0"])
+        #expect(rest["nextCursor"] == nil)
+        #expect(try await server.request("GET", "/api/v1/dag-runs?status=4&cursor=\(next)").status == 400)
+        #expect(try await server.request("GET", "/api/v1/dag-runs?cursor=garbage!").status == 400)
+        #expect(try await server.request("GET", "/api/v1/dag-runs?status=bogus").status == 400)
+
+        let byName = object(try await server.request("GET", "/api/v1/dag-runs/b"))
+        #expect(byName["dagRuns"]?.arrayValue?.count == 4)
+        let unknown = object(try await server.request("GET", "/api/v1/dag-runs/nobody"))
+        #expect(unknown["dagRuns"] == .array([]))
+    }
+}
