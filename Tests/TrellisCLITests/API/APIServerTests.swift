@@ -307,3 +307,25 @@ struct APIRunListingTests {
         #expect(unknown["dagRuns"] == .array([]))
     }
 }
+
+/// The server can die at any moment without taking runs with it (§16.1, issue 8 preview).
+@Suite("REST API: server crash")
+struct APIServerCrashTests {
+    @Test("kill -9 of the server while a run is in flight: after a restart the run finished with its true status")
+    func runSurvivesServerCrash() async throws {
+        let server = try ServerHarness(dags: ["steady": "steps:\n  - {name: wait, command: 'sleep 1'}\n  - {name: after, command: 'echo done'}\n"])
+        defer { server.stop() }
+        let started = try await server.request("POST", "/api/v1/dags/steady/start", body: "{\"dagRunId\": \"c1\"}")
+        #expect(started.status == 200, "\(started.text)")
+        try server.crashAndRestart()
+        let deadline = Date().addingTimeInterval(20)
+        var label: String?
+        while Date() < deadline {
+            let reply = try await server.request("GET", "/api/v1/dag-runs/steady/c1")
+            label = reply.json?["dagRunDetails"]?["statusLabel"]?.stringValue
+            if label == "succeeded" || label == "failed" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(label == "succeeded")
+    }
+}

@@ -9,14 +9,29 @@ import TrellisCore
 final class ServerHarness: @unchecked Sendable {
     // Immutable after init except `process`, which only the test thread touches.
     let home: EngineHarness
-    let process: Process
-    let port: Int
-    let base: String
+    let environment: [String: String]
+    private(set) var process: Process
+    private(set) var port: Int
+    private(set) var base: String
 
     /// Starts the server; `environment` adds TRELLIS_* settings (auth, base path…).
     init(environment: [String: String] = [:], dags: [String: String] = [:]) throws {
         home = try EngineHarness()
+        self.environment = environment
         for (name, yaml) in dags { try home.dag(name, yaml) }
+        (process, port) = try Self.launch(home: home, environment: environment)
+        base = "http://127.0.0.1:\(port)"
+    }
+
+    /// SIGKILLs the server (no graceful shutdown) and starts a new one over the same home.
+    func crashAndRestart() throws {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        (process, port) = try Self.launch(home: home, environment: environment)
+        base = "http://127.0.0.1:\(port)"
+    }
+
+    private static func launch(home: EngineHarness, environment: [String: String]) throws -> (Process, Int) {
         let process = Process()
         process.executableURL = BinaryRunner.binary
         process.arguments = ["server", "--port", "0"]
@@ -25,13 +40,12 @@ final class ServerHarness: @unchecked Sendable {
         env["TRELLIS_HOME"] = home.home
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = home.dir.url.appendingPathComponent("server.out")
+        let out = home.dir.url.appendingPathComponent("server-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        self.process = process
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
         while Date() < deadline, found == nil, process.isRunning {
@@ -48,8 +62,7 @@ final class ServerHarness: @unchecked Sendable {
             let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
             throw ServerStartFailure(output: text)
         }
-        port = found
-        base = "http://127.0.0.1:\(found)"
+        return (process, found)
     }
 
     struct ServerStartFailure: Error, CustomStringConvertible {
