@@ -11,6 +11,8 @@ public struct APIEnvironment: Sendable {
     public var control: any RunControl
     /// Creates, replaces, deletes, renames and suspends DAG files.
     public var files: any DAGFileWriting
+    /// Enqueue, dequeue and queue state (format §14); set by the composition.
+    public var queueing: RunQueueing? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

@@ -80,11 +80,7 @@ extension DAGController {
             throw APIError.conflict("dag-run ID \(runID) already exists for DAG \(dag.name)")
         }
         let startRequest = StartRequest(dagFile: entry.path, runID: runID, params: body.params, labels: body.labels)
-        do {
-            _ = try await environment.control.start(startRequest, dagName: dag.name)
-        } catch {
-            throw APIError(.internalServerError, .internalError, "\(error)")
-        }
+        _ = try await environment.control.start(startRequest, dagName: dag.name)
         return JSONResponse.json(.object(JSONObject([("dagRunId", .string(runID))])))
     }
 }

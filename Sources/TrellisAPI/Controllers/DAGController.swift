@@ -19,6 +19,7 @@ struct DAGController {
         table.add(.post, "/dags/{fileName}/start") { request in try await start(request) }
         table.add(.get, "/dags/{fileName}/dag-runs") { request in try history(request) }
         table.add(.get, "/dags/{fileName}/dag-runs/{dagRunId}") { request in try run(request) }
+        registerWriteRoutes(in: &table)
     }
 
     /// The catalog entry of `{fileName}`, or 404.

@@ -31,11 +31,7 @@ extension RunController {
         guard !snapshot.status.isActive else {
             throw APIError.conflict("dag-run \(snapshot.run.id) for DAG \(snapshot.run.name) is still \(snapshot.status.label)")
         }
-        do {
-            _ = try await environment.control.retry(snapshot.run, step: step)
-        } catch {
-            throw APIError(.internalServerError, .internalError, "\(error)")
-        }
+        _ = try await environment.control.retry(snapshot.run, step: step)
         return JSONResponse.empty()
     }
 
@@ -115,14 +111,10 @@ extension RunController {
         }
         let directory = (settings.inlineSpecDirectory as NSString).appendingPathComponent(runID)
         let file = (directory as NSString).appendingPathComponent(dagName + ".yaml")
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(spec.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
-            _ = try await environment.control.start(StartRequest(dagFile: file, runID: runID, params: start.params, labels: start.labels),
-                                                    dagName: dag.name)
-        } catch {
-            throw APIError(.internalServerError, .internalError, "\(error)")
-        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(spec.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        _ = try await environment.control.start(StartRequest(dagFile: file, runID: runID, params: start.params, labels: start.labels),
+                                                dagName: dag.name)
         return JSONResponse.json(.object(JSONObject([("dagRunId", .string(runID))])))
     }
 }

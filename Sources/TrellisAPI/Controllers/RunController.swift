@@ -95,14 +95,11 @@ struct RunController {
 
     private func stop(_ request: APIRequest) throws -> Response {
         let snapshot = try run(request)
+        if snapshot.status == .queued { return try dequeueQueued(snapshot) }
         guard snapshot.status == .running else {
             throw APIError(.badRequest, .notRunning, "DAG run is not running")
         }
-        do {
-            try environment.control.requestStop(snapshot.run, agentPID: snapshot.pid)
-        } catch {
-            throw APIError(.internalServerError, .internalError, "\(error)")
-        }
+        try environment.control.requestStop(snapshot.run, agentPID: snapshot.pid)
         return JSONResponse.empty()
     }
 

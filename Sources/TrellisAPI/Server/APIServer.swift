@@ -49,6 +49,8 @@ public struct APIServer: Sendable {
         SystemController(settings: settings, environment: environment).register(in: &table)
         DAGController(settings: settings, environment: environment).register(in: &table)
         RunController(settings: settings, environment: environment).register(in: &table)
+        EnqueueController(settings: settings, environment: environment).register(in: &table)
+        QueueController(settings: settings, environment: environment).register(in: &table)
         return table
     }
 

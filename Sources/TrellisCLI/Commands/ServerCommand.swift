@@ -98,8 +98,10 @@ struct ServerSetup {
             globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
             store: store, environment: ProcessInfo.processInfo.environment.map { ($0.key, $0.value) },
             logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
-        let environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
+        var environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
+        environment.queueing = RunQueueing(reader: store, writer: store, queues: FileQueueStore(dataDirectory: config.dataDir, logger: logger),
+                                           globalQueues: config.queues)
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,

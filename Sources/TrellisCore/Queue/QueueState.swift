@@ -1,0 +1,162 @@
+import Foundation
+
+/// A queue's state: the fold of its records (§14.5). Pure and order-sensitive: records apply in
+/// file order, which is the order they were appended under the queue file's lock.
+///
+/// Every run in the queue is in one phase:
+/// - **open**: enqueued, waiting for a slot; listed FIFO (`high` priority first, then record order);
+/// - **claimed**: taken by the dispatcher, its run agent not yet started;
+/// - **running**: occupying a slot (a dispatched run that started, or a direct start).
+///
+/// Fold rules: `enqueue` opens an absent run (a run already in the queue keeps its place and
+/// phase); `claim` moves an open or absent run to claimed; `start` makes any run running;
+/// `done`, `dequeue` and `drop` remove the run whatever its phase.
+public struct QueueState: Sendable, Hashable {
+    public enum Phase: String, Sendable, Hashable {
+        case open
+        case claimed
+        case running
+    }
+
+    /// A run in the queue.
+    public struct Item: Sendable, Hashable {
+        public var run: RunRef
+        public var phase: Phase
+        public var priority: QueuePriority
+        /// The `at` of its `enqueue` record; `nil` for a direct start.
+        public var enqueuedAt: Date?
+        /// The `at` of the record that put it in its phase.
+        public var since: Date
+
+        public init(run: RunRef, phase: Phase, priority: QueuePriority = .low, enqueuedAt: Date?, since: Date) {
+            self.run = run
+            self.phase = phase
+            self.priority = priority
+            self.enqueuedAt = enqueuedAt
+            self.since = since
+        }
+    }
+
+    private struct Entry: Sendable, Hashable {
+        var item: Item
+        /// The place of the run's first record still in effect: FIFO order.
+        var sequence: Int
+    }
+
+    private var entries: [RunRef: Entry] = [:]
+    private var nextSequence = 0
+
+    /// An empty queue.
+    public init() {}
+
+    /// The fold of `records`, in order.
+    public init<Records: Sequence>(folding records: Records) where Records.Element == QueueRecord {
+        for record in records { apply(record) }
+    }
+
+    /// Applies one record (the rules are in the type's description).
+    public mutating func apply(_ record: QueueRecord) {
+        let run = record.run
+        let existing = entries[run]
+        switch record.op {
+        case .enqueue:
+            guard existing == nil else { return }
+            insert(Item(run: run, phase: .open, priority: record.priority ?? .low, enqueuedAt: record.at, since: record.at))
+        case .claim:
+            if var entry = existing {
+                guard entry.item.phase == .open else { return }
+                entry.item.phase = .claimed
+                entry.item.since = record.at
+                entries[run] = entry
+            } else {
+                insert(Item(run: run, phase: .claimed, priority: record.priority ?? .low, enqueuedAt: nil, since: record.at))
+            }
+        case .start:
+            if var entry = existing {
+                guard entry.item.phase != .running else { return }
+                entry.item.phase = .running
+                entry.item.since = record.at
+                entries[run] = entry
+            } else {
+                insert(Item(run: run, phase: .running, priority: record.priority ?? .low, enqueuedAt: nil, since: record.at))
+            }
+        case .done, .dequeue, .drop:
+            entries[run] = nil
+        }
+    }
+
+    /// The state after `records`.
+    public func applying<Records: Sequence>(_ records: Records) -> QueueState where Records.Element == QueueRecord {
+        var result = self
+        for record in records { result.apply(record) }
+        return result
+    }
+
+    private mutating func insert(_ item: Item) {
+        entries[item.run] = Entry(item: item, sequence: nextSequence)
+        nextSequence += 1
+    }
+
+    // MARK: - Reading
+
+    /// Runs waiting for a slot, in dispatch order: `high` before `low`, FIFO within each.
+    public var open: [Item] {
+        entries.values.filter { $0.item.phase == .open }
+            .sorted { lhs, rhs in
+                lhs.item.priority == rhs.item.priority ? lhs.sequence < rhs.sequence : lhs.item.priority == .high
+            }
+            .map(\.item)
+    }
+
+    /// Runs claimed by the dispatcher whose agent has not started yet, in record order.
+    public var claimed: [Item] { items(in: .claimed) }
+
+    /// Runs occupying a slot, in record order.
+    public var running: [Item] { items(in: .running) }
+
+    /// The run's item, if it is in the queue.
+    public func item(_ run: RunRef) -> Item? { entries[run]?.item }
+
+    /// How many runs are in the queue, in any phase.
+    public var count: Int { entries.count }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Records whose fold is this state (same items, phases, priorities and order): what a
+    /// compacted queue file holds. Open items keep their `enqueue` time; claimed and running
+    /// items that were enqueued get their `enqueue` record before the phase's record.
+    public var records: [QueueRecord] {
+        var result: [QueueRecord] = []
+        for entry in entries.values.sorted(by: { $0.sequence < $1.sequence }) {
+            let item = entry.item
+            if let enqueuedAt = item.enqueuedAt {
+                result.append(QueueRecord(.enqueue, item.run, at: enqueuedAt, priority: item.priority))
+            }
+            switch item.phase {
+            case .open: break
+            case .claimed:
+                result.append(QueueRecord(.claim, item.run, at: item.since,
+                                          priority: item.enqueuedAt == nil ? item.priority : nil))
+            case .running:
+                result.append(QueueRecord(.start, item.run, at: item.since,
+                                          priority: item.enqueuedAt == nil ? item.priority : nil))
+            }
+        }
+        return result
+    }
+
+    /// Two states are equal when they hold the same items in the same phases and order.
+    public static func == (lhs: QueueState, rhs: QueueState) -> Bool {
+        lhs.open == rhs.open && lhs.claimed == rhs.claimed && lhs.running == rhs.running
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(open)
+        hasher.combine(claimed)
+        hasher.combine(running)
+    }
+
+    private func items(in phase: Phase) -> [Item] {
+        entries.values.filter { $0.item.phase == phase }.sorted { $0.sequence < $1.sequence }.map(\.item)
+    }
+}
