@@ -119,13 +119,14 @@ struct EnqueueController {
         try runs.dequeueQueued(runs.run(request))
     }
 
-    /// The API error of a refused enqueue or dequeue.
-    static func apiError(_ error: QueueingError) -> APIError {
+    /// The API error of a refused enqueue or dequeue; a store failure stays itself (a generic
+    /// 500 whose cause goes to the server log, API §1.5).
+    static func apiError(_ error: QueueingError) -> any Error {
         switch error.code {
         case .invalidQueue, .notQueued, .dispatching, .otherQueue, .empty: APIError.badRequest(error.message)
         case .runExists: APIError.conflict(error.message)
         case .notFound: APIError.notFound(error.message)
-        case .store: APIError(.internalServerError, .internalError, error.message)
+        case .store: error
         }
     }
 }
@@ -147,9 +148,14 @@ extension RunController {
 }
 
 extension APIEnvironment {
-    /// The queues, or 500 when the server was composed without them.
-    func requireQueueing() throws(APIError) -> RunQueueing {
-        guard let queueing else { throw APIError(.internalServerError, .internalError, "queues are not available") }
+    /// The queues, or a (generic) 500 when the server was composed without them.
+    func requireQueueing() throws -> RunQueueing {
+        guard let queueing else { throw QueuesUnavailable() }
         return queueing
     }
+}
+
+/// The server was composed without ``APIEnvironment/queueing``.
+struct QueuesUnavailable: Error, CustomStringConvertible {
+    var description: String { "the API environment has no queues" }
 }

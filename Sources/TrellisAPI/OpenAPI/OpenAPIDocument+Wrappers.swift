@@ -166,7 +166,7 @@ extension OpenAPIDocument {
     /// `dagName`.
     static var inlineFields: [(String, JSONValue)] {
         [
-            ("spec", OAS.string("DAG YAML; stored with the run, not saved in dags_dir.")),
+            ("spec", OAS.string("DAG YAML; stored with the run, not saved in dags_dir. Blank → 400.", pattern: #"\S"#, minLength: 1)),
             ("name", OAS.nullable(OAS.string("The DAG name; else the spec's `name:`, else 400."))),
         ] + startFields.filter { $0.0 != "dagName" }
     }

@@ -21,18 +21,11 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "The config file (default: $TRELLIS_CONFIG, else <home>/trellis.yaml if it exists).")
-    var configFile: String?
-
-    @Option(name: .customLong("host"), help: "Listen address (default 127.0.0.1).")
-    var host: String?
-
-    @Option(name: .customLong("port"), help: "Listen port (default 8080; 0 picks a free port).")
-    var port: Int?
+    @OptionGroup var server: ServerOptions
 
     func run() async throws {
         do {
-            let setup = try ServerSetup(global: global, configFile: configFile, host: host, port: port)
+            let setup = try ServerSetup(global: global, configFile: server.configFile, host: server.host, port: server.port)
             try await setup.serve()
         } catch let failure as CLIFailure {
             throw failure.exit()

@@ -33,6 +33,17 @@ struct StopCommand: ParsableCommand {
             var stopped = 0
             for ref in targets {
                 _ = try? DeadRunRepairer(store: context.store).repairIfDead(ref)
+                if target.runID != nil, try context.store.latestSnapshot(of: ref)?.status == .queued {
+                    // Stopping a queued run is a dequeue (§10.2, §14.4).
+                    do {
+                        _ = try context.queueing(globalQueues: []).dequeue(ref)
+                    } catch {
+                        throw CLIFailure(1, error.message)
+                    }
+                    if !global.quiet { print("dequeued: \(ref.name) \(ref.id)") }
+                    stopped += 1
+                    continue
+                }
                 guard let snapshot = try context.store.latestSnapshot(of: ref), snapshot.status == .running else {
                     if target.runID != nil { throw CLIFailure(1, "run \(ref.id) of \"\(ref.name)\" is not running") }
                     continue

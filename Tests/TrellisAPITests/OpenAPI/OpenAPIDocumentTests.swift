@@ -77,6 +77,14 @@ struct OpenAPIDocumentTests {
         #expect(parsed["security"] == [["basicAuth": []], ["apiToken": []]])
     }
 
+    /// With `TRELLIS_OPENAPI_OUT=<path>` set, writes the document there (for schemathesis runs
+    /// against a server that does not serve /openapi.json yet).
+    @Test("writes the document to TRELLIS_OPENAPI_OUT when set")
+    func export() throws {
+        guard let path = ProcessInfo.processInfo.environment["TRELLIS_OPENAPI_OUT"], !path.isEmpty else { return }
+        try Data(Self.document.serialized().utf8).write(to: URL(fileURLWithPath: path))
+    }
+
     @Test("servers is exactly one entry: the given mount path", arguments: ["/api/v1", "/trellis/api/v1", "/trellis/rest"])
     func servers(mount: String) {
         #expect(OpenAPIDocument.json(serverURL: mount)["servers"] == [["url": .string(mount)]])

@@ -69,10 +69,16 @@ enum Python {
     /// .ci/run installs it). Without it the validator tests are skipped.
     static let hasSpecValidator: Bool = run(["-c", "import openapi_spec_validator, openapi_schema_validator"]).status == 0
 
-    /// Writes `text` to a new temporary file and returns its path.
-    static func temporaryFile(_ text: String, name: String) throws -> String {
+    /// Runs `body` with a new temporary directory, removed afterwards.
+    static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-openapi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try body(directory)
+    }
+
+    /// Writes `text` to `name` in `directory` and returns its path.
+    static func write(_ text: String, to name: String, in directory: URL) throws -> String {
         let url = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url.path

@@ -101,6 +101,13 @@ struct APIQueueTests {
         let empty = try home.trellis(["dequeue", "etl"])
         #expect(empty.status == 1)
         #expect(empty.stderr.contains("queue etl has no queued dag-run"))
+
+        // `trellis stop` of a queued run dequeues it (§10.2).
+        #expect(try home.trellis(["enqueue", "-r", "r9", "etl"], environment: env).status == 0)
+        let stopped = try home.trellis(["stop", "etl", "-r", "r9"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stdout == "dequeued: etl r9\n")
+        #expect(try home.latest(dag: "etl", runID: "r9")?.error == "dequeued")
     }
 
     // MARK: - API
