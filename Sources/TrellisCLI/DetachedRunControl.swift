@@ -19,7 +19,7 @@ struct DetachedRunControl: RunControl {
 
     func start(_ request: StartRequest, dagName: String) async throws -> RunSnapshot {
         let run = RunRef(name: dagName, id: request.runID)
-        var arguments = ["start"] + globalArguments + ["--quiet", "--run-id", request.runID]
+        var arguments = ["start"] + globalArguments + ["--quiet", "--run-id", request.runID, "--dag-name", dagName]
         if let params = request.params { arguments += ["--params", params] }
         if !request.labels.isEmpty { arguments += ["--labels", request.labels.joined(separator: ",")] }
         arguments.append(request.dagFile)

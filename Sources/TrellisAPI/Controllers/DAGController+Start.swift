@@ -16,10 +16,12 @@ extension DAGController {
         var runID: String?
         var singleton: Bool
         var labels: [String]
+        /// Record the run under this DAG name instead (its history and own queue).
+        var dagName: String?
     }
 
     static func startBody(_ object: JSONObject) throws(APIError) -> StartBody {
-        var body = StartBody(params: nil, runID: nil, singleton: false, labels: [])
+        var body = StartBody(params: nil, runID: nil, singleton: false, labels: [], dagName: nil)
         switch object["params"] {
         case nil, .null?: break
         case .string(let text)?: body.params = text
@@ -41,8 +43,7 @@ extension DAGController {
         body.labels = (labels.isEmpty ? tags : labels).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if body.labels.contains(where: \.isEmpty) { throw APIError.badRequest("labels must not be empty") }
         if case .string(let name)? = object["dagName"], !name.trimmingCharacters(in: .whitespaces).isEmpty {
-            _ = try Identifiers.dagName(name.trimmingCharacters(in: .whitespaces))
-            throw APIError.badRequest("dagName (recording a run under another DAG name) is not supported yet")
+            body.dagName = try Identifiers.dagName(name.trimmingCharacters(in: .whitespaces))
         }
         return body
     }
@@ -67,20 +68,26 @@ extension DAGController {
         guard entry.isValid, let dag = entry.load.dag else {
             throw APIError.badRequest(entry.errors.map(\.description).joined(separator: "; "))
         }
-        let body = try Self.startBody(request.jsonObject())
+        let snapshot = try await startDirect(entry, dag: dag, body: Self.startBody(request.jsonObject()))
+        return JSONResponse.json(.object(JSONObject([("dagRunId", .string(snapshot.run.id))])))
+    }
+
+    /// The checks of §4.8 after the DAG's own, in order (params, singleton, run-ID conflict),
+    /// then a direct start through a detached run agent; returns once the run is running.
+    func startDirect(_ entry: CatalogEntry, dag: DAG, body: StartBody) async throws -> RunSnapshot {
         let overrides: ParamOverrides = body.params.map { .text($0) } ?? .none
         if case .failure(let errors) = ParamResolver.resolve(dag.params, overrides: overrides) {
             throw APIError.badRequest(errors.errors.map(\.message).joined(separator: "; "))
         }
-        if body.singleton, let latest = latestRun(of: dag.name), latest.status.isActive {
-            throw APIError.conflict("DAG \(dag.name) is already running (singleton mode)")
+        let runName = body.dagName ?? dag.name
+        if body.singleton, let latest = latestRun(of: runName), latest.status.isActive {
+            throw APIError.conflict("DAG \(runName) is already running (singleton mode)")
         }
         let runID = body.runID ?? RunIDGenerator.uuidV7(now: environment.now())
-        if (try? environment.runs.header(of: RunRef(name: dag.name, id: runID))) != nil {
-            throw APIError.conflict("dag-run ID \(runID) already exists for DAG \(dag.name)")
+        if (try? environment.runs.header(of: RunRef(name: runName, id: runID))) != nil {
+            throw APIError.conflict("dag-run ID \(runID) already exists for DAG \(runName)")
         }
         let startRequest = StartRequest(dagFile: entry.path, runID: runID, params: body.params, labels: body.labels)
-        _ = try await environment.control.start(startRequest, dagName: dag.name)
-        return JSONResponse.json(.object(JSONObject([("dagRunId", .string(runID))])))
+        return try await environment.control.start(startRequest, dagName: runName)
     }
 }

@@ -23,20 +23,9 @@ extension DAGController {
         guard Self.syncTimeoutRange.contains(timeout) else {
             throw APIError.badRequest("timeout must be between 1 and 86400 seconds, got \(timeout)")
         }
-        let overrides: ParamOverrides = body.params.map { .text($0) } ?? .none
-        if case .failure(let errors) = ParamResolver.resolve(dag.params, overrides: overrides) {
-            throw APIError.badRequest(errors.errors.map(\.message).joined(separator: "; "))
-        }
-        if body.singleton, let latest = latestRun(of: dag.name), latest.status.isActive {
-            throw APIError.conflict("DAG \(dag.name) is already running (singleton mode)")
-        }
-        let runID = body.runID ?? RunIDGenerator.uuidV7(now: environment.now())
-        let run = RunRef(name: dag.name, id: runID)
-        if (try? environment.runs.header(of: run)) != nil {
-            throw APIError.conflict("dag-run ID \(runID) already exists for DAG \(dag.name)")
-        }
-        let startRequest = StartRequest(dagFile: entry.path, runID: runID, params: body.params, labels: body.labels)
-        var snapshot = try await environment.control.start(startRequest, dagName: dag.name)
+        var snapshot = try await startDirect(entry, dag: dag, body: body)
+        let run = snapshot.run
+        let runID = run.id
 
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(timeout)
@@ -46,7 +35,7 @@ extension DAGController {
             guard remaining > .zero else {
                 var error = APIError(
                     .requestTimeout, .timeout,
-                    "timeout waiting for DAG \(dag.name) to complete after \(timeout) seconds; DAG run continues in background",
+                    "timeout waiting for DAG \(run.name) to complete after \(timeout) seconds; DAG run continues in background",
                     details: JSONObject([("dagRunId", .string(runID))]))
                 error.extra = [("dagRunId", .string(runID))]
                 throw error

@@ -35,26 +35,7 @@ struct EnqueueController {
     /// `POST /dag-runs/enqueue` (§6.3): an inline spec, stored with the run only.
     private func enqueueInline(_ request: APIRequest) throws -> Response {
         let object = try request.jsonObject()
-        guard case .string(let spec)? = object["spec"], !spec.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw APIError.badRequest("spec is required")
-        }
-        var name: String?
-        if case .string(let given)? = object["name"], !given.trimmingCharacters(in: .whitespaces).isEmpty {
-            name = try Identifiers.dagName(given.trimmingCharacters(in: .whitespaces))
-        }
-        if name == nil {
-            // A stem that no `name:` can equal tells whether the spec declares its own name.
-            let probeStem = ".no-name"
-            if let declared = DAGLoader.load(text: spec, fileName: probeStem + ".yaml").dag?.name, declared != probeStem {
-                name = declared
-            }
-        }
-        guard let dagName = name else { throw APIError.badRequest("name is required when the spec has no name") }
-        let loaded = DAGLoader.load(text: spec, fileName: dagName + ".yaml")
-        guard loaded.isValid, var dag = loaded.dag else {
-            throw APIError.badRequest(loaded.errors.map(\.description).joined(separator: "; "))
-        }
-        dag.name = dagName
+        let (dag, spec) = try InlineSpec.load(object)
         return try enqueue(dag, spec: spec, sourceFileName: nil, body: object)
     }
 

@@ -78,25 +78,8 @@ extension RunController {
     /// `dags_dir`), and run like a file; the run keeps its own copy for retries.
     private func startInline(_ request: APIRequest) async throws -> Response {
         let body = try request.jsonObject()
-        guard case .string(let spec)? = body["spec"], !spec.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw APIError.badRequest("spec is required")
-        }
-        var name: String?
-        if case .string(let given)? = body["name"], !given.trimmingCharacters(in: .whitespaces).isEmpty {
-            name = try Identifiers.dagName(given.trimmingCharacters(in: .whitespaces))
-        }
-        if name == nil {
-            // A stem that no `name:` can equal tells whether the spec declares its own name.
-            let probeStem = ".no-name"
-            if let declared = DAGLoader.load(text: spec, fileName: probeStem + ".yaml").dag?.name, declared != probeStem {
-                name = declared
-            }
-        }
-        guard let dagName = name else { throw APIError.badRequest("name is required when the spec has no name") }
-        let loaded = DAGLoader.load(text: spec, fileName: dagName + ".yaml")
-        guard loaded.isValid, let dag = loaded.dag else {
-            throw APIError.badRequest(loaded.errors.map(\.description).joined(separator: "; "))
-        }
+        let (dag, spec) = try InlineSpec.load(body)
+        let dagName = dag.name
         let start = try DAGStartBody.parse(body)
         if case .failure(let errors) = ParamResolver.resolve(dag.params, overrides: start.params.map { .text($0) } ?? .none) {
             throw APIError.badRequest(errors.errors.map(\.message).joined(separator: "; "))

@@ -173,11 +173,11 @@ extension OpenAPIDocument {
         [
             ("/queues", ["get": OAS.operation(
                 "listQueues", tag: "queues", summary: "Declared global queues and busy DAG queues",
-                parameters: common,
+                parameters: listCommon,
                 responses: [("200", OAS.json("QueueListResponse", "The queues and a summary."))])]),
             ("/queues/{name}", ["get": OAS.operation(
                 "getQueue", tag: "queues", summary: "One queue",
-                parameters: [OAS.parameterRef("queueName")] + common,
+                parameters: [OAS.parameterRef("queueName")] + listCommon,
                 responses: [("200", OAS.json("Queue", "The queue."))], errors: [404])]),
             ("/queues/{name}/items", ["get": OAS.operation(
                 "listQueueItems", tag: "queues", summary: "A queue's queued runs, FIFO (cursor pagination)",
@@ -189,7 +189,7 @@ extension OpenAPIDocument {
                     OAS.query("type", OAS.string(values: ["queued", "running"], default: "queued"), "Older clients: which runs."),
                     OAS.clampedInteger("page", default: 1, "Older clients: 1-based page (answers with `pagination`)."),
                     OAS.clampedInteger("perPage", default: 100, "Older clients: items per page."),
-                ] + common,
+                ] + listCommon,
                 responses: [("200", OAS.json("QueueItemsResponse", "A page of runs."))])]),
             ("/event-logs", ["get": OAS.operation(
                 "listEventLogs", tag: "events", summary: "Run lifecycle events, newest first",

@@ -100,7 +100,10 @@ public enum OpenAPIDocument {
                 A step or handler node name (`onInit`, `onSuccess`, `onFailure`, `onAbort`, `onExit`), \
                 percent-encoded.
                 """),
-            "queueName": OAS.path("name", OAS.string(minLength: 1), "A queue name (a global queue or a DAG's own queue)."),
+            "queueName": OAS.path("name", nameSchema, """
+                A queue name (a global queue or a DAG's own queue): letters, digits, `_`, `.`, `-`, 1–40 \
+                characters → else 400.
+                """),
             "remoteNode": OAS.query("remoteNode", OAS.string(pattern: "^(local)?$"),
                                     "Absent or `local`; any other value → 400 \"remote nodes are not supported\"."),
             "workspace": OAS.query("workspace", OAS.string(pattern: "^[A-Za-z0-9_-]{0,64}$"),

@@ -29,6 +29,9 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("labels"), help: "Extra labels for this run, comma-separated.")
     var labels: String?
 
+    @Option(name: .customLong("dag-name"), help: "Record the run under this DAG name (its history and own queue).")
+    var dagName: String?
+
     @Option(name: .customLong("parent"), help: .hidden)
     var parent: String?
 
@@ -45,6 +48,9 @@ struct StartCommand: AsyncParsableCommand {
         if let runID, !NameRules.isValidRunID(runID) {
             throw ValidationError("run ID \"\(runID)\" is invalid: use 1-64 characters of letters, digits, \"-\" and \"_\"")
         }
+        if let dagName, !NameRules.isValidDAGName(dagName) {
+            throw ValidationError("DAG name \"\(dagName)\" is invalid: use 1-40 characters of letters, digits, \"_\", \".\" and \"-\"")
+        }
         if params != nil && !extraParams.isEmpty {
             throw ValidationError("give params either with -p or after --, not both")
         }
@@ -53,7 +59,8 @@ struct StartCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let context = try CommandContext(global)
-            let loaded = try context.loadDAG(dag)
+            var loaded = try context.loadDAG(dag)
+            if let dagName { loaded.dag.name = dagName }
             let overrides = try ParamOverrideParsing.overrides(text: params, arguments: extraParams)
             let resolved: ResolvedParams
             switch ParamResolver.resolve(loaded.dag.params, overrides: overrides) {

@@ -240,6 +240,23 @@ struct APIRunActionTests {
         let done = try await waitForStatus(server, "/api/v1/dag-runs/adhoc/i1", "succeeded")
         #expect(done["dagRunDetails"]?["nodes"]?.arrayValue?.first?["step"]?["name"] == .string("one"))
         #expect(try await server.request("GET", "/api/v1/dags/adhoc").status == 404)
+
+        // The body's name wins over the spec's own `name:` (§6.2).
+        let renamed = try await server.request("POST", "/api/v1/dag-runs",
+                                               body: "{\"spec\": \"name: declared\\nsteps: [\\\"true\\\"]\\n\", \"name\": \"chosen\", \"dagRunId\": \"i2\"}")
+        #expect(renamed.status == 200, "\(renamed.text)")
+        _ = try await waitForStatus(server, "/api/v1/dag-runs/chosen/i2", "succeeded")
+    }
+
+    @Test("start with dagName records the run under that name")
+    func startUnderAnotherName() async throws {
+        let server = try ServerHarness(dags: ["hello": "steps: [\"true\"]\n"])
+        defer { server.stop() }
+        let started = try await server.request("POST", "/api/v1/dags/hello/start", body: "{\"dagName\": \"hello-adhoc\", \"dagRunId\": \"n1\"}")
+        #expect(started.status == 200, "\(started.text)")
+        _ = try await waitForStatus(server, "/api/v1/dag-runs/hello-adhoc/n1", "succeeded")
+        #expect(try await server.request("GET", "/api/v1/dag-runs/hello/n1").status == 404)
+        #expect(try await server.request("POST", "/api/v1/dags/hello/start", body: "{\"dagName\": \"bad/name\"}").status == 400)
     }
 
     @Test("sub-dag-runs lists a parent's children with their own status")
