@@ -69,7 +69,7 @@ struct DAGController {
             }
         }
         let total = items.count
-        let pageItems = items.dropFirst((page - 1) * perPage).prefix(perPage)
+        let pageItems = items.dropFirst(Pagination.offset(page: page, perPage: perPage)).prefix(perPage)
         let dags = pageItems.map { entry, next in
             DAGFileDTO.render(fileName: entry.fileName, filePath: entry.path, dag: entry.load.dag,
                               latestRun: latestRun(of: entry.dagName), nextRun: next, suspended: entry.suspended,
@@ -161,11 +161,17 @@ struct DAGController {
 
 /// `Pagination` (API §9.8).
 enum Pagination {
+    /// Items to skip for a 1-based page; saturates instead of overflowing on absurd pages.
+    static func offset(page: Int, perPage: Int) -> Int {
+        let (product, overflow) = (max(page, 1) - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int.max : product
+    }
+
     static func render(total: Int, page: Int, perPage: Int) -> JSONValue {
         let totalPages = max(1, (total + perPage - 1) / perPage)
         return .object(JSONObject([
             ("totalRecords", .integer(total)), ("currentPage", .integer(page)), ("totalPages", .integer(totalPages)),
-            ("nextPage", .integer(min(page + 1, totalPages))), ("prevPage", .integer(max(page - 1, 1))),
+            ("nextPage", .integer(min(page, totalPages - 1) + 1)), ("prevPage", .integer(max(min(page, totalPages + 1) - 1, 1))),
         ]))
     }
 }

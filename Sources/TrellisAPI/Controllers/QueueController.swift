@@ -84,7 +84,7 @@ struct QueueController {
         if query["page"] != nil || query["perPage"] != nil {
             let page = max(1, try query.int("page") ?? 1)
             let perPage = min(500, max(1, try query.int("perPage") ?? 100))
-            let slice = list.dropFirst((page - 1) * perPage).prefix(perPage)
+            let slice = list.dropFirst(Pagination.offset(page: page, perPage: perPage)).prefix(perPage)
             return JSONResponse.json(.object(JSONObject([
                 ("items", .array(slice.map { RunDTO.summary($0, zone: zone) })),
                 ("pagination", Pagination.render(total: list.count, page: page, perPage: perPage)),

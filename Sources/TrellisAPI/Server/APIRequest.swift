@@ -49,8 +49,11 @@ public struct QueryParameters: Sendable {
         }
     }
 
-    /// The first value of `name`.
-    public subscript(name: String) -> String? { items.first { $0.0 == name }?.1 }
+    /// The first value of `name`; an empty value counts as absent (API §1.2).
+    public subscript(name: String) -> String? {
+        guard let value = items.first(where: { $0.0 == name })?.1, !value.isEmpty else { return nil }
+        return value
+    }
 
     /// Every value of `name` (repeated parameters).
     public func all(_ name: String) -> [String] { items.filter { $0.0 == name }.map(\.1) }

@@ -64,6 +64,10 @@ struct APIResponder: HTTPResponder {
             error.headers = [(.allow, allowed.map(\.rawValue).joined(separator: ", "))]
             throw error
         case .found(let handler, let parameters):
+            // `remoteNode` is checked on every endpoint (API §1.4).
+            if let node = QueryParameters(request.uri.query ?? "")["remoteNode"], node != "local" {
+                throw APIError.badRequest("remote nodes are not supported")
+            }
             var request = request
             let body: ByteBuffer
             do {

@@ -28,7 +28,7 @@ enum LogSlice {
             selected = lines.prefix(min(head, maxLimit))
             hasMore = selected.count < total
         } else {
-            let start = max(0, (offset ?? 1) - 1)
+            let start = max(1, offset ?? 1) - 1
             selected = lines.dropFirst(start).prefix(limit)
             hasMore = start + selected.count < total
         }
