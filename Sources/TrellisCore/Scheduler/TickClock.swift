@@ -25,10 +25,11 @@ public enum TickClock {
         return .milliseconds(Int64((interval * 1000).rounded(.up)))
     }
 
-    /// Whether a tick meant for `minute` arrived more than a minute late at `wokeAt` (host sleep,
-    /// clock jump). A late tick evaluates `minute(containing: wokeAt)` only, so the minutes in
-    /// between are not evaluated (§15.2).
+    /// Whether a tick meant for the minute starting at `minute` arrived more than a minute late at
+    /// `wokeAt` (host sleep, clock jump). Either way the tick evaluates
+    /// `minute(containing: wokeAt)` only, so the minutes in between are never evaluated (§15.2);
+    /// this only tells the loop that it should say so.
     public static func isLate(tickFor minute: Date, wokeAt: Date) -> Bool {
-        wokeAt.timeIntervalSince(self.minute(containing: minute)) >= 120
+        wokeAt.timeIntervalSince(self.minute(containing: minute)) > 60
     }
 }
