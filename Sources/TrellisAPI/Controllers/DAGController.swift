@@ -37,6 +37,14 @@ struct DAGController {
         return try? environment.snapshot(of: newest.run)
     }
 
+    /// The latest run's summary from the DAG's day index alone; the run itself is read only
+    /// when the index says it is active (to confirm it, repairing a dead one). `nil` = never run.
+    func latestSummary(of dagName: String) -> JSONValue? {
+        guard let newest = try? environment.runs.runs(dagName: dagName, limit: 1, cursor: nil).entries.first else { return nil }
+        let snapshot = newest.status.isActive || newest.status == .notStarted ? try? environment.snapshot(of: newest.run) : nil
+        return RunDTO.summary(newest, snapshot: snapshot, zone: zone)
+    }
+
     // MARK: - GET /dags
 
     private func list(_ request: APIRequest) throws -> Response {
@@ -72,7 +80,7 @@ struct DAGController {
         let pageItems = items.dropFirst(Pagination.offset(page: page, perPage: perPage)).prefix(perPage)
         let dags = pageItems.map { entry, next in
             DAGFileDTO.render(fileName: entry.fileName, filePath: entry.path, dag: entry.load.dag,
-                              latestRun: latestRun(of: entry.dagName), nextRun: next, suspended: entry.suspended,
+                              latestDAGRun: latestSummary(of: entry.dagName), nextRun: next, suspended: entry.suspended,
                               errors: entry.errors.map(\.description), zone: zone)
         }
         return JSONResponse.json(.object(JSONObject([
