@@ -10,12 +10,11 @@ extension CronExpression {
     ///
     /// - Returns: nil when the expression never fired in the ~400 years before `date`.
     public func previousFire(before date: Date, in defaultZone: TimeZone) -> Date? {
-        let end = date.timeIntervalSince1970
-        guard end.isFinite else { return nil }
-        // `low` is a minute after which a fire lies before `date`; `high` is one after which none does.
+        guard date.timeIntervalSince1970.isFinite else { return nil }
+        // Invariants: a fire lies in (low, date); none lies in (high, date). Both are whole minutes,
+        // and so are fire instants, so `high` starts at the last minute before `date`.
         var high = TickClock.minute(containing: date)
         if high == date { high = high.addingTimeInterval(-60) }
-        if let fire = next(after: high, in: defaultZone), fire < date { return fire }
         var span: TimeInterval = 3600
         var low: Date?
         while span <= 401 * 366 * 86_400 {
