@@ -62,7 +62,7 @@ struct DAGController {
         var items = environment.catalog.entries().filter { entry in
             (needle.isEmpty || entry.dagName.lowercased().contains(needle) || entry.fileName.lowercased().contains(needle))
                 && (filter.isEmpty || filter.matches(entry.load.dag?.labels ?? []))
-        }.map { ($0, NextRun.of($0, after: now, zone: zone)) }
+        }.map { ($0, NextRunPlanner.nextRun(of: $0, after: now, zone: zone)) }
         let byName: (CatalogEntry, CatalogEntry) -> Bool = { $0.dagName.lowercased() < $1.dagName.lowercased() }
         if sort == "name" {
             items.sort { order == "asc" ? byName($0.0, $1.0) : byName($1.0, $0.0) }
@@ -114,7 +114,7 @@ struct DAGController {
         }
         var object = JSONObject([("filePath", .string(entry.path))])
         if let dag = entry.load.dag {
-            object["dag"] = DAGDTO.details(dag, nextRun: NextRun.of(entry, after: environment.now(), zone: zone), zone: zone)
+            object["dag"] = DAGDTO.details(dag, nextRun: NextRunPlanner.nextRun(of: entry, after: environment.now(), zone: zone), zone: zone)
         }
         object["localDags"] = .array([])
         object["latestDAGRun"] = runDetails

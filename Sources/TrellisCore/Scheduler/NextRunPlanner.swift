@@ -10,7 +10,7 @@ import Foundation
 /// None for DAGs without start schedules, with errors, or suspended. Guards (active runs,
 /// `skip_if_successful`) are not predicted.
 public enum NextRunPlanner {
-    /// The next run of a catalog entry. Replaces `NextRun.of(_:after:zone:)`; pass the scheduler
+    /// The next run of a catalog entry. Pass the scheduler
     /// state when it is at hand (`data/scheduler/state.json`).
     public static func nextRun(of entry: CatalogEntry, after now: Date, zone: TimeZone,
                                state: SchedulerState? = nil) -> Date? {
