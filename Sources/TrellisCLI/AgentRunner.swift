@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import TrellisCore
 import TrellisEngine
+import TrellisStore
 
 /// Runs a run agent in this process, turning SIGTERM and SIGINT into a clean stop.
 enum AgentRunner {
@@ -25,6 +26,7 @@ enum AgentRunner {
         do {
             let final = try await agent.run()
             try? store.flush()
+            releaseSlot(of: request.header, context: context)
             if !context.global.quiet {
                 var line = "\(final.run.name) \(final.run.id): \(final.status.label)"
                 if let error = final.error { line += " (\(error))" }
@@ -32,7 +34,28 @@ enum AgentRunner {
             }
             return final
         } catch {
+            releaseSlot(of: request.header, context: context)
             throw CLIFailure(1, "\(error)")
+        }
+    }
+
+    /// §14.2: a root run that ended frees its queue slot at once by appending `done` to its
+    /// queue file, which also wakes the dispatcher (direct starts occupy slots too, so they
+    /// append it as well; `done` of a run that is not in the queue changes nothing). Nothing is
+    /// appended while the run is still active — an agent that could not take the lock of a run
+    /// that another agent runs must not free that run's slot. Best effort: the dead-run sweep
+    /// settles a run whose `done` is missing.
+    static func releaseSlot(of header: RunHeader, context: CommandContext) {
+        guard header.isRoot, let latest = try? context.store.latestSnapshot(of: header.run),
+              !latest.status.isActive, latest.status != .notStarted else { return }
+        let queue = header.queue.isEmpty ? header.run.name : header.queue
+        do {
+            try FileQueueStore(dataDirectory: context.dataDirectory, logger: context.logger)
+                .append(QueueRecord(.done, header.run, at: Date()), to: queue)
+        } catch {
+            context.logger.warning("cannot free the run's queue slot", metadata: [
+                "dag.name": "\(header.run.name)", "run.id": "\(header.run.id)", "queue": "\(queue)", "error": "\(error)",
+            ])
         }
     }
 }

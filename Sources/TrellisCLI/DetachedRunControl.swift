@@ -22,6 +22,8 @@ struct DetachedRunControl: RunControl {
         var arguments = ["start"] + globalArguments + ["--quiet", "--run-id", request.runID, "--dag-name", dagName]
         if let params = request.params { arguments += ["--params", params] }
         if !request.labels.isEmpty { arguments += ["--labels", request.labels.joined(separator: ",")] }
+        if request.triggerType == .scheduler { arguments += ["--trigger", "scheduler"] }
+        if let slot = request.scheduleTime { arguments += ["--schedule-time", ScheduleTimeText.format(slot)] }
         arguments.append(request.dagFile)
         do {
             return try await launch(arguments, logName: "agent-\(request.runID).log") {
@@ -41,12 +43,16 @@ struct DetachedRunControl: RunControl {
     }
 
     struct StartTimeout: Error, CustomStringConvertible {
-        var description: String { "run agent did not start within 10 s" }
+        var limit: Duration = DetachedRunControl.startDeadline
+        var description: String { "run agent did not start within \(limit.components.seconds) s" }
     }
 
     /// Launches a detached agent and polls `started` (growing pauses) until it answers, the agent
-    /// exits first (its output is in the error), or 10 s pass.
-    private func launch(_ arguments: [String], logName: String, started: () -> RunSnapshot?) async throws -> RunSnapshot {
+    /// exits first (its output is in the error), or `deadline` (10 s) passes. With
+    /// `killOnTimeout`, an agent that has not started by then is SIGKILLed (and reaped) before
+    /// ``StartTimeout`` is thrown, so it cannot start the run after the caller gave up on it.
+    func launch(_ arguments: [String], logName: String, deadline limit: Duration = Self.startDeadline,
+                killOnTimeout: Bool = false, started: () -> RunSnapshot?) async throws -> RunSnapshot {
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let log = (logDirectory as NSString).appendingPathComponent(logName)
         var spec = ProcessSpec(executable: executable, arguments: arguments, environment: environment,
@@ -54,7 +60,7 @@ struct DetachedRunControl: RunControl {
         spec.detached = true
         let agent = try await ProcessLauncher.launch(spec)
         let clock = ContinuousClock()
-        let deadline = clock.now + Self.startDeadline
+        let deadline = clock.now + limit
         var pause = Duration.milliseconds(5)
         while clock.now < deadline {
             if let snapshot = started() { return snapshot }
@@ -66,7 +72,11 @@ struct DetachedRunControl: RunControl {
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(100))
         }
-        throw StartTimeout()
+        if killOnTimeout {
+            agent.signalGroup(SIGKILL)
+            _ = await agent.termination
+        }
+        throw StartTimeout(limit: limit)
     }
 
     func retry(_ run: RunRef, step: String?) async throws -> RunSnapshot {

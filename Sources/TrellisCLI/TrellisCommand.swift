@@ -11,7 +11,7 @@ public struct TrellisCommand: AsyncParsableCommand {
         as files under the data directory (default ./data).
         """,
         version: TrellisVersion.current,
-        subcommands: [ValidateCommand.self, StartCommand.self, EnqueueCommand.self, DequeueCommand.self, ServerCommand.self, StartAllCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, CleanupCommand.self, VersionCommand.self]
+        subcommands: [ValidateCommand.self, StartCommand.self, EnqueueCommand.self, DequeueCommand.self, ServerCommand.self, SchedulerCommand.self, StartAllCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, CleanupCommand.self, VersionCommand.self]
     )
 
     public init() {}

@@ -66,7 +66,18 @@ struct ServerSetup {
         for warning in config.warnings { logger.warning("\(warning.description)") }
     }
 
-    func serve() async throws {
+    /// What one process runs over the shared catalog and watcher.
+    struct Components: OptionSet {
+        let rawValue: Int
+        /// The REST API (`server`).
+        static let api = Components(rawValue: 1)
+        /// Cron ticks, queue dispatch, dead-run sweep (`scheduler`).
+        static let scheduler = Components(rawValue: 2)
+    }
+
+    /// `server` serves `.api`, `scheduler` runs `.scheduler`, `start-all` both, over one store,
+    /// one catalog and one watcher.
+    func serve(_ components: Components = .api) async throws {
         let fileManager = FileManager.default
         try? fileManager.createDirectory(atPath: config.dagsDir, withIntermediateDirectories: true)
         try? fileManager.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
@@ -91,10 +102,56 @@ struct ServerSetup {
             globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
             store: store, environment: ProcessInfo.processInfo.environment.map { ($0.key, $0.value) },
             logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
+        let queueStore = FileQueueStore(dataDirectory: config.dataDir, logger: logger)
+        let queueing = RunQueueing(reader: store, writer: store, queues: queueStore, globalQueues: config.queues)
+        let runAPI = components.contains(.api)
+            ? apiService(store: store, catalog: catalog, control: control, queueing: queueing, zone: zone) : nil
+        // Under leadership only: the tick loop, the queue dispatcher (§14.3) and the dead-run sweep (§16.2).
+        let dispatcher = QueueDispatcher(store: store, queues: queueStore, catalog: catalog, globalQueues: config.queues,
+                                         starter: control, logger: logger)
+        let sweeper = DeadRunSweeper(store: store, queues: queueStore, logger: logger)
+        let scheduler = components.contains(.scheduler)
+            ? SchedulerService(catalog: catalog, runs: store, repairer: DeadRunRepairer(store: store), control: control,
+                               queueing: queueing, stateFile: SchedulerStateFile(dataDirectory: config.dataDir),
+                               lock: SchedulerLock(dataDirectory: config.dataDir), globalQueues: config.queues, zone: zone,
+                               logger: logger, onLeader: { StandardOutput.printFlushed("trellis scheduler is the leader") },
+                               leaderServices: [{ try await dispatcher.run() }, { try await sweeper.run() }])
+            : nil
+        let events = watcher.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    switch event {
+                    case .changed(let name): catalog.handleChanged(name: name)
+                    case .removed(let name): catalog.handleRemoved(name: name)
+                    case .overflow, .rescan: catalog.handleRescan()
+                    }
+                }
+            }
+            if let runAPI {
+                // The API's service group handles SIGTERM and SIGINT; its end ends the process.
+                group.addTask {
+                    try await runAPI()
+                    watcher.stop()
+                }
+            } else {
+                group.addTask { await TerminationSignals.wait() }
+            }
+            if let scheduler {
+                group.addTask { try await scheduler.run() }
+            }
+            try await group.next()
+            watcher.stop()
+            group.cancelAll()
+        }
+    }
+
+    /// The REST API as one service run (`runService()`).
+    private func apiService(store: FileRunStore, catalog: FileDAGCatalog, control: DetachedRunControl,
+                            queueing: RunQueueing, zone: TimeZone) -> @Sendable () async throws -> Void {
         var environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
-        environment.queueing = RunQueueing(reader: store, writer: store, queues: FileQueueStore(dataDirectory: config.dataDir, logger: logger),
-                                           globalQueues: config.queues)
+        environment.queueing = queueing
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,
@@ -107,24 +164,6 @@ struct ServerSetup {
             .application(onServerRunning: { port in
                 StandardOutput.printFlushed("trellis server listening on \(host):\(port)")
             })
-        let events = watcher.events()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in events {
-                    switch event {
-                    case .changed(let name): catalog.handleChanged(name: name)
-                    case .removed(let name): catalog.handleRemoved(name: name)
-                    case .overflow, .rescan: catalog.handleRescan()
-                    }
-                }
-            }
-            group.addTask {
-                try await application.runService()
-                watcher.stop()
-            }
-            try await group.next()
-            watcher.stop()
-            group.cancelAll()
-        }
+        return { try await application.runService() }
     }
 }

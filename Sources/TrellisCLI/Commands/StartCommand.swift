@@ -38,6 +38,19 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("root"), help: .hidden)
     var root: String?
 
+    /// Set by the queue dispatcher (§14.3): run the existing `queued` run `--run-id` of the DAG
+    /// named `<dag>` from the spec and params stored with it (StartCommand+Queued.swift).
+    @Flag(name: .customLong("queued"), help: .hidden)
+    var queued = false
+
+    /// Set by the scheduler (§15.2): the run's trigger, `scheduler`.
+    @Option(name: .customLong("trigger"), help: .hidden)
+    var trigger: String?
+
+    /// Set by the scheduler (§15.2): the slot, RFC 3339.
+    @Option(name: .customLong("schedule-time"), help: .hidden)
+    var scheduleTime: String?
+
     @Argument(help: "A path to a YAML file, or a DAG's file name or DAG name in the DAGs directory.")
     var dag: String
 
@@ -45,11 +58,18 @@ struct StartCommand: AsyncParsableCommand {
     var extraParams: [String] = []
 
     func validate() throws {
+        if queued { return try validateQueued() }
         if let runID, !NameRules.isValidRunID(runID) {
             throw ValidationError("run ID \"\(runID)\" is invalid: use 1-64 characters of letters, digits, \"-\" and \"_\"")
         }
         if let dagName, !NameRules.isValidDAGName(dagName) {
             throw ValidationError("DAG name \"\(dagName)\" is invalid: use 1-40 characters of letters, digits, \"_\", \".\" and \"-\"")
+        }
+        if let trigger, trigger != "scheduler" {
+            throw ValidationError("--trigger must be \"scheduler\"")
+        }
+        if let scheduleTime, ScheduleTimeText.parse(scheduleTime) == nil {
+            throw ValidationError("--schedule-time \"\(scheduleTime)\" is not an RFC 3339 time")
         }
         if params != nil && !extraParams.isEmpty {
             throw ValidationError("give params either with -p or after --, not both")
@@ -59,6 +79,7 @@ struct StartCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let context = try CommandContext(global)
+            if queued { try await runQueued(context) }
             var loaded = try context.loadDAG(dag)
             if let dagName { loaded.dag.name = dagName }
             let overrides = try ParamOverrideParsing.overrides(text: params, arguments: extraParams)
@@ -101,13 +122,13 @@ struct StartCommand: AsyncParsableCommand {
             if !text.isEmpty, !labelList.contains(text) { labelList.append(text) }
         }
         return RunHeader(
-            run: run, createdAt: now, triggerType: parentRef == nil ? .manual : .subdag,
+            run: run, createdAt: now, triggerType: parentRef != nil ? .subdag : (trigger == "scheduler" ? .scheduler : .manual),
             queue: loaded.dag.queue ?? loaded.dag.name, params: resolved.paramsString,
             paramsList: resolved.items.enumerated().map { index, item in
                 item.name.map { "\($0)=\(item.rendered)" } ?? item.rendered
             },
             rawParamsJSON: resolved.rawJSON, root: rootRef ?? (parentRef == nil ? run : parentRef), parent: parentRef,
-            labels: labelList, sourceFileName: loaded.fileStem)
+            scheduleTime: scheduleTime.flatMap(ScheduleTimeText.parse), labels: labelList, sourceFileName: loaded.fileStem)
     }
 }
 
@@ -148,5 +169,21 @@ enum Executable {
 enum StandardOutput {
     static func printFlushed(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+/// The `--schedule-time` text: RFC 3339 in UTC, with milliseconds when there are any.
+enum ScheduleTimeText {
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+        formatter.formatOptions = whole ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 }

@@ -14,12 +14,19 @@ public struct StartRequest: Sendable, Hashable {
     /// Params as the client sent them (a string or JSON text); nil = defaults.
     public var params: String?
     public var labels: [String]
+    /// `manual` for API and CLI starts, `scheduler` for the scheduler's (§15.2).
+    public var triggerType: TriggerType
+    /// The slot a scheduler start is for (§15.2); nil otherwise.
+    public var scheduleTime: Date?
 
-    public init(dagFile: String, runID: String, params: String? = nil, labels: [String] = []) {
+    public init(dagFile: String, runID: String, params: String? = nil, labels: [String] = [],
+                triggerType: TriggerType = .manual, scheduleTime: Date? = nil) {
         self.dagFile = dagFile
         self.runID = runID
         self.params = params
         self.labels = labels
+        self.triggerType = triggerType
+        self.scheduleTime = scheduleTime
     }
 }
 

@@ -1,0 +1,203 @@
+import Foundation
+
+/// What the dispatcher knows about the run of a queue item when it plans (§14.3).
+public struct DispatchRunFacts: Sendable, Hashable {
+    /// The run's latest status.
+    public var status: RunStatus
+    public var triggerType: TriggerType
+    /// Whether the run's DAG file is suspended (§15.3). Only scheduler-triggered runs are
+    /// affected, so a caller may leave it `false` for other runs.
+    public var dagSuspended: Bool
+
+    public init(status: RunStatus, triggerType: TriggerType = .manual, dagSuspended: Bool = false) {
+        self.status = status
+        self.triggerType = triggerType
+        self.dagSuspended = dagSuspended
+    }
+}
+
+/// The queue dispatcher's decisions (§14.2, §14.3), pure: which head items of a queue to claim
+/// and which items to take out of it. The dispatcher service reads the queue state under the
+/// queue file's lock, asks the planner, appends ``DispatchPlan/records(at:)`` and acts on the
+/// plan (starts the claimed runs, writes the aborted and failed snapshots).
+///
+/// Per queue, `free = concurrency − occupied`, where the occupied slots are the live runs of the
+/// queue (lock held, however they were started: direct starts count) together with its claimed
+/// items whose run has not finished — a claim still `queued` is *claimed-not-yet-running*; one
+/// whose run runs may be missing from the live set only because it started after the live runs
+/// were counted. Open items are then taken FIFO (`high` before `low`):
+/// - run missing, no longer `queued`, or already running → dropped, no error;
+/// - a scheduler-triggered run of a suspended DAG → aborted, "DAG suspended before dispatch";
+/// - otherwise claimed while a slot is free; the first item that finds no free slot ends the walk,
+///   so the runs behind it are not read.
+///
+/// Claimed items that no start in flight covers are settled: a run still `queued` after
+/// ``claimTimeout`` never got its agent (the dispatcher that claimed it died) → failed, dropped
+/// with the error; a run that ended → `done`; a missing run → dropped. Running items (direct
+/// starts recorded with `start`) occupy a slot while their run is active and get `done` once
+/// it ended.
+public struct DispatchPlanner: Sendable {
+    /// The run error of a scheduler-triggered run of a suspended DAG (§14.3, §15.3).
+    public static let suspendedError = "DAG suspended before dispatch"
+
+    /// How long a claimed run may stay `queued` before its start counts as failed (§14.3: no
+    /// `running` within 10 s of the claim).
+    public var claimTimeout: TimeInterval
+
+    public init(claimTimeout: TimeInterval = 10) {
+        self.claimTimeout = claimTimeout
+    }
+
+    /// The run error of a claim whose run agent never started.
+    public var claimTimeoutError: String {
+        "run agent did not start within \(Self.seconds(claimTimeout)) of the claim"
+    }
+
+    /// One queue as the planner sees it.
+    public struct QueueInput: Sendable, Hashable {
+        public var name: String
+        /// The fold of the queue file, read under its lock.
+        public var state: QueueState
+        /// How many runs of the queue may run at once (``DispatchPlanner/concurrency(of:globalQueues:dag:)``).
+        public var concurrency: Int
+        /// Root runs of the queue whose run lock is held, however they were started (§14.2).
+        public var liveRuns: Set<RunRef>
+
+        public init(name: String, state: QueueState, concurrency: Int, liveRuns: Set<RunRef> = []) {
+            self.name = name
+            self.state = state
+            self.concurrency = concurrency
+            self.liveRuns = liveRuns
+        }
+    }
+
+    /// The concurrency of `queue` (§14.1): a declared global queue's `max_concurrency`; else,
+    /// for the DAG's own queue (named after the DAG), its `max_active_runs`; else 1 (a `queue:`
+    /// naming an undeclared queue). Never below 1.
+    public static func concurrency(of queue: String, globalQueues: [QueueConfig], dag: DAG?) -> Int {
+        if let global = globalQueues.first(where: { $0.name == queue }) { return max(1, global.maxConcurrency) }
+        if let dag, dag.name == queue { return max(1, dag.maxActiveRuns) }
+        return 1
+    }
+
+    /// Plans one queue.
+    ///
+    /// - Parameters:
+    ///   - inFlight: runs whose start this dispatcher is still waiting for; their claims are
+    ///     left alone (the start settles them) and occupy a slot.
+    ///   - now: for the age of claims.
+    ///   - facts: the run of an item, `nil` when it does not exist; called only for the items
+    ///     the plan depends on.
+    public func plan(_ queue: QueueInput, inFlight: Set<RunRef> = [], now: Date,
+                     facts: (RunRef) -> DispatchRunFacts?) -> DispatchPlan {
+        var plan = DispatchPlan(queue: queue.name, claimTimeoutError: claimTimeoutError)
+        var occupied = queue.liveRuns
+        for item in queue.state.claimed {
+            let run = item.run
+            guard let current = facts(run) else {
+                if !inFlight.contains(run) { plan.drops.append(run) }
+                continue
+            }
+            switch current.status {
+            case .queued:
+                if inFlight.contains(run) || now.timeIntervalSince(item.since) < claimTimeout {
+                    occupied.insert(run)
+                } else {
+                    plan.expiredClaims.append(run)
+                }
+            case .running, .waiting:
+                occupied.insert(run)
+            default:
+                if !inFlight.contains(run) { plan.finished.append(run) }
+            }
+        }
+        for item in queue.state.running {
+            guard let current = facts(item.run) else {
+                plan.drops.append(item.run)
+                continue
+            }
+            if current.status.isActive || current.status == .notStarted {
+                occupied.insert(item.run)
+            } else {
+                plan.finished.append(item.run)
+            }
+        }
+        plan.freeSlots = max(0, queue.concurrency - occupied.count)
+        var free = plan.freeSlots
+        for item in queue.state.open {
+            let run = item.run
+            guard let current = facts(run), current.status == .queued, !queue.liveRuns.contains(run) else {
+                plan.drops.append(run)
+                continue
+            }
+            if current.triggerType == .scheduler && current.dagSuspended {
+                plan.aborts.append(run)
+                continue
+            }
+            guard free > 0 else { break }
+            plan.claims.append(run)
+            free -= 1
+        }
+        return plan
+    }
+
+    /// Plans every queue, in the given order.
+    public func plan(_ queues: [QueueInput], inFlight: Set<RunRef> = [], now: Date,
+                     facts: (RunRef) -> DispatchRunFacts?) -> [DispatchPlan] {
+        queues.map { plan($0, inFlight: inFlight, now: now, facts: facts) }
+    }
+
+    /// `10 s`, `1.5 s`.
+    static func seconds(_ interval: TimeInterval) -> String {
+        interval == interval.rounded() ? "\(Int(interval)) s" : "\(interval) s"
+    }
+}
+
+/// What the dispatcher does to one queue in one pass (``DispatchPlanner``).
+public struct DispatchPlan: Sendable, Hashable {
+    public var queue: String
+    /// Open items to claim and start, in dispatch order.
+    public var claims: [RunRef] = []
+    /// Items to drop without an error: run missing, no longer `queued`, or already running.
+    public var drops: [RunRef] = []
+    /// Scheduler-triggered items of a suspended DAG: the run becomes `aborted` with
+    /// ``DispatchPlanner/suspendedError``; the item is dropped with that error.
+    public var aborts: [RunRef] = []
+    /// Claims whose run agent never started (no start in flight, still `queued` after the claim
+    /// timeout): the run becomes `failed`; the item is dropped with the error.
+    public var expiredClaims: [RunRef] = []
+    /// Claimed or running items whose run has ended without its `done`: `done`.
+    public var finished: [RunRef] = []
+    /// Free slots before the claims.
+    public var freeSlots = 0
+    /// The run error (and `drop` error) of an expired claim.
+    public var claimTimeoutError: String
+
+    public init(queue: String, claims: [RunRef] = [], drops: [RunRef] = [], aborts: [RunRef] = [],
+                expiredClaims: [RunRef] = [], finished: [RunRef] = [], freeSlots: Int = 0,
+                claimTimeoutError: String = DispatchPlanner().claimTimeoutError) {
+        self.queue = queue
+        self.claimTimeoutError = claimTimeoutError
+        self.claims = claims
+        self.drops = drops
+        self.aborts = aborts
+        self.expiredClaims = expiredClaims
+        self.finished = finished
+        self.freeSlots = freeSlots
+    }
+
+    /// Whether the plan changes nothing.
+    public var isEmpty: Bool {
+        claims.isEmpty && drops.isEmpty && aborts.isEmpty && expiredClaims.isEmpty && finished.isEmpty
+    }
+
+    /// The queue records of the plan, all at `time`: settled items first (`done`, `drop`), then
+    /// the claims in dispatch order.
+    public func records(at time: Date) -> [QueueRecord] {
+        finished.map { QueueRecord(.done, $0, at: time) }
+            + drops.map { QueueRecord(.drop, $0, at: time) }
+            + aborts.map { QueueRecord(.drop, $0, at: time, error: DispatchPlanner.suspendedError) }
+            + expiredClaims.map { QueueRecord(.drop, $0, at: time, error: claimTimeoutError) }
+            + claims.map { QueueRecord(.claim, $0, at: time) }
+    }
+}
