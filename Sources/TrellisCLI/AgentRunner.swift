@@ -40,18 +40,22 @@ enum AgentRunner {
     }
 
     /// §14.2: a root run that ended frees its queue slot at once by appending `done` to its
-    /// queue file, which also wakes the dispatcher (direct starts occupy slots too, so they
-    /// append it as well; `done` of a run that is not in the queue changes nothing). Nothing is
-    /// appended while the run is still active — an agent that could not take the lock of a run
-    /// that another agent runs must not free that run's slot. Best effort: the dead-run sweep
-    /// settles a run whose `done` is missing.
+    /// queue file, which also wakes the dispatcher. Direct starts occupy slots too, so they append
+    /// it as well — but only while the queue holds items (runs waiting for a slot), so that the
+    /// queue files of DAGs that are only ever started directly do not grow with every run.
+    /// Nothing is appended while the run is still active: an agent that could not take the lock
+    /// of a run another agent runs must not free that run's slot. Best effort: the dispatcher
+    /// and the dead-run sweep settle a run whose `done` is missing.
     static func releaseSlot(of header: RunHeader, context: CommandContext) {
         guard header.isRoot, let latest = try? context.store.latestSnapshot(of: header.run),
               !latest.status.isActive, latest.status != .notStarted else { return }
         let queue = header.queue.isEmpty ? header.run.name : header.queue
+        let queues = FileQueueStore(dataDirectory: context.dataDirectory, logger: context.logger)
+        guard let path = try? queues.path(of: queue), FileManager.default.fileExists(atPath: path) else { return }
         do {
-            try FileQueueStore(dataDirectory: context.dataDirectory, logger: context.logger)
-                .append(QueueRecord(.done, header.run, at: Date()), to: queue)
+            try queues.update(queue) { state in
+                (state.isEmpty ? [] : [QueueRecord(.done, header.run, at: Date())], ())
+            }
         } catch {
             context.logger.warning("cannot free the run's queue slot", metadata: [
                 "dag.name": "\(header.run.name)", "run.id": "\(header.run.id)", "queue": "\(queue)", "error": "\(error)",

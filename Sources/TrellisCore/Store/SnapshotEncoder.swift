@@ -164,7 +164,8 @@ struct JSONBytes {
 /// UTC RFC 3339 with milliseconds without a formatter (``CivilDate`` arithmetic).
 enum FastTimestamp {
     static func utcMillis(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Nearest millisecond: a parsed ".863" (stored as 0.86299…) formats back to ".863".
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let seconds = (totalMillis - Int64(millis)) / 1000
         var days = seconds / 86_400

@@ -65,7 +65,9 @@ struct DeadRunSweepTests {
 
         let next = try await withServices([{ try await dispatcher.run() }]) { try await harness.ended("victim", "v2") }
         #expect(next.status == .succeeded)
-        #expect(try await harness.records("victim", once: .done, of: "v2").suffix(2).map { "\($0.op.rawValue):\($0.runId)" } == ["claim:v2", "done:v2"])
+        let after = try await harness.records("victim", once: .done, of: "v2").map { "\($0.op.rawValue):\($0.runId)" }
+        // v2's `done` may come twice: from its agent, and from a pass that saw it ended first.
+        #expect(after.dropFirst(4).first == "claim:v2" && Set(after.dropFirst(5)) == ["done:v2"], "\(after)")
     }
 
     @Test("the sweep loop: sweeps at once and after each pause, frees a direct start's slot, ends when cancelled",

@@ -84,3 +84,12 @@ struct SnapshotEncoderTests {
         #expect(Timestamps.parse(text) == date)
     }
 }
+
+@Suite("Timestamp round trip")
+struct TimestampRoundTripTests {
+    @Test("a parsed millisecond time formats back to the same text", arguments: ["2025-11-29T03:44:35.863Z", "2026-01-01T00:00:00.999Z", "2026-05-07T09:08:32.001Z"])
+    func stable(text: String) throws {
+        let date = try #require(Timestamps.parse(text))
+        #expect(Timestamps.rfc3339(date) == text)
+    }
+}
