@@ -28,7 +28,7 @@ struct APIQueueTests {
     }
 
     private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             if let value = try await probe() { return value }
             try await Task.sleep(for: .milliseconds(25))

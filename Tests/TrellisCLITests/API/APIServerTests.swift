@@ -19,7 +19,7 @@ struct APIServerTests {
 
     /// Polls `probe` for an event of the server or an agent (bounded).
     private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             if let value = try await probe() { return value }
             try await Task.sleep(for: .milliseconds(25))
@@ -200,7 +200,7 @@ struct APIRunActionTests {
     }
 
     private func waitForStatus(_ server: ServerHarness, _ path: String, _ label: String) async throws -> JSONObject {
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             let reply = object(try await server.request("GET", path))
             if reply["dagRunDetails"]?["statusLabel"] == .string(label) { return reply }
@@ -343,7 +343,7 @@ struct APIServerCrashTests {
         let started = try await server.request("POST", "/api/v1/dags/steady/start", body: "{\"dagRunId\": \"c1\"}")
         #expect(started.status == 200, "\(started.text)")
         try server.crashAndRestart()
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(90)
         var label: String?
         while Date() < deadline {
             let reply = try await server.request("GET", "/api/v1/dag-runs/steady/c1")

@@ -46,7 +46,7 @@ final class ServerHarness: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         var found: Int?
         while Date() < deadline, found == nil, process.isRunning {
             let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""

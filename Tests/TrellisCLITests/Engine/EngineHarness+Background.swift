@@ -18,7 +18,7 @@ final class BackgroundRun: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
 
     /// Waits (bounded) for the process to exit and returns its exit status.
-    func exitStatus(within seconds: Double = 30) throws -> Int32 {
+    func exitStatus(within seconds: Double = 90) throws -> Int32 {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning {
             guard Date() < deadline else { throw EngineWaitTimeout(what: "trellis start \(dag) to exit") }
@@ -83,7 +83,7 @@ extension EngineHarness {
     }
 
     /// Polls until `probe` returns a value (an event in another process), bounded.
-    func waitFor<T>(_ what: String, seconds: Double = 30, _ probe: () throws -> T?) throws -> T {
+    func waitFor<T>(_ what: String, seconds: Double = 90, _ probe: () throws -> T?) throws -> T {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = try probe() { return value }

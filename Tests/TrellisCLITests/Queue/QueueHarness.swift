@@ -117,7 +117,7 @@ func withServices<T: Sendable>(_ services: [@Sendable () async throws -> Void],
 
 /// Bounded polling for an outcome in another process.
 enum QueueTestWait {
-    static func until<T>(_ what: String, seconds: Double = 30, _ probe: () throws -> T?) async throws -> T {
+    static func until<T>(_ what: String, seconds: Double = 90, _ probe: () throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = try probe() { return value }

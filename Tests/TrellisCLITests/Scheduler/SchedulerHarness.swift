@@ -73,7 +73,7 @@ struct SchedulerHarness {
 
 /// Polls `probe` for an event of another process (bounded, 20 s).
 func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-    let deadline = Date().addingTimeInterval(20)
+    let deadline = Date().addingTimeInterval(90)
     while Date() < deadline {
         if let value = try await probe() { return value }
         try await Task.sleep(for: .milliseconds(25))
