@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TrellisStoreTests", dependencies: ["TrellisStore", "TrellisTesting", "TrellisCore"]),
         .testTarget(name: "TrellisWatcherTests", dependencies: ["TrellisWatcher"]),
         .testTarget(name: "TrellisCatalogTests", dependencies: ["TrellisCatalog", "TrellisWatcher", "TrellisCore"]),
-        .testTarget(name: "TrellisAPITests", dependencies: ["TrellisAPI", "TrellisCore"]),
+        .testTarget(name: "TrellisAPITests", dependencies: ["TrellisAPI", "TrellisCore", "TrellisTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

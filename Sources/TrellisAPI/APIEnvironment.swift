@@ -16,6 +16,10 @@ public struct APIEnvironment: Sendable {
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date
+    /// `latestDAGRun` of `GET /dags` between requests.
+    let latestSummaries = LatestRunSummaries()
+    /// `nextRun` of `GET /dags` between requests.
+    let nextRuns = NextRunCache()
 
     public init(catalog: any DAGCatalog, runs: any RunReader, locking: any RunLocking, repairer: any RunRepairing,
                 control: any RunControl, files: any DAGFileWriting, startedAt: Date = Date(), now: @escaping @Sendable () -> Date = { Date() }) {

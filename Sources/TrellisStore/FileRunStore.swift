@@ -28,6 +28,9 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     /// this instance appended to. Only the run agent holding the run's lock appends, so the
     /// cached attempt stays the latest until this instance starts another one.
     let appendState = Mutex<[RunRef: AppendState]>([:])
+    /// Per DAG name: its newest run as the newest day index says, valid while the stamps of the
+    /// folders and the index file on the way to it are unchanged (`FileRunStore+Latest`).
+    let latestEntries = Mutex<[String: LatestEntry]>([:])
 
     final class AppendState {
         let encoder = SnapshotEncoder()

@@ -37,12 +37,10 @@ struct DAGController {
         return try? environment.snapshot(of: newest.run)
     }
 
-    /// The latest run's summary from the DAG's day index alone; the run itself is read only
-    /// when the index says it is active (to confirm it, repairing a dead one). `nil` = never run.
+    /// The latest run's summary, from the server's cache while the DAG's newest index entry is
+    /// unchanged (`LatestRunSummaries`). `nil` = never run.
     func latestSummary(of dagName: String) -> JSONValue? {
-        guard let newest = try? environment.runs.runs(dagName: dagName, limit: 1, cursor: nil).entries.first else { return nil }
-        let snapshot = newest.status.isActive || newest.status == .notStarted ? try? environment.snapshot(of: newest.run) : nil
-        return RunDTO.summary(newest, snapshot: snapshot, zone: zone)
+        environment.latestSummaries.summary(of: dagName, environment: environment, zone: zone)
     }
 
     // MARK: - GET /dags
@@ -62,7 +60,7 @@ struct DAGController {
         var items = environment.catalog.entries().filter { entry in
             (needle.isEmpty || entry.dagName.lowercased().contains(needle) || entry.fileName.lowercased().contains(needle))
                 && (filter.isEmpty || filter.matches(entry.load.dag?.labels ?? []))
-        }.map { ($0, NextRunPlanner.nextRun(of: $0, after: now, zone: zone)) }
+        }.map { ($0, environment.nextRuns.nextRun(of: $0, after: now, zone: zone)) }
         let byName: (CatalogEntry, CatalogEntry) -> Bool = { $0.dagName.lowercased() < $1.dagName.lowercased() }
         if sort == "name" {
             items.sort { order == "asc" ? byName($0.0, $1.0) : byName($1.0, $0.0) }

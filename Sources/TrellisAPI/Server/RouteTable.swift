@@ -29,6 +29,16 @@ struct RoutePattern: Sendable {
         return captures
     }
 
+    /// The pattern as written (`/dags/{fileName}`), as the OpenAPI document names paths.
+    var template: String {
+        "/" + segments.map { segment in
+            switch segment {
+            case .literal(let literal): literal
+            case .parameter(let name): "{" + name + "}"
+            }
+        }.joined(separator: "/")
+    }
+
     /// Literal segments rank before parameters (so `/dags/labels` beats `/dags/{fileName}`).
     var specificity: [Int] { segments.map { if case .literal = $0 { return 0 } else { return 1 } } }
 }

@@ -37,6 +37,16 @@ public protocol RunReader: Sendable {
     /// Root runs newest first (creation time desc, then name asc, then ID asc), optionally of one
     /// DAG name, one page at a time; `cursor` is the previous page's `nextCursor`. O(page).
     func runs(dagName: String?, limit: Int, cursor: String?) throws(StoreError) -> RunPage
+    /// The newest root run of a DAG name as its day index last recorded it — an active status is
+    /// not confirmed against the run (the caller checks liveness). Cheap to call per request:
+    /// implementations may cache it as long as they notice every change.
+    func latestIndexEntry(dagName: String) throws(StoreError) -> RunIndexEntry?
+}
+
+extension RunReader {
+    public func latestIndexEntry(dagName: String) throws(StoreError) -> RunIndexEntry? {
+        try runs(dagName: dagName, limit: 1, cursor: nil).entries.first
+    }
 }
 
 /// One page of run history.

@@ -67,7 +67,7 @@ struct DayFileWalker {
     }
 
     /// Names of `width` digits in a folder, descending.
-    private static func numbered(_ folder: String, width: Int) throws(StoreError) -> [String] {
+    static func numbered(_ folder: String, width: Int) throws(StoreError) -> [String] {
         try Posix.list(folder)
             .filter { $0.count == width && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
             .sorted(by: >)

@@ -89,6 +89,92 @@ struct APIServerTests {
         #expect(try await server.request("GET", "/api/v1/health").status == 200)
     }
 
+    @Test("basic auth under a base path: 401 with the Basic challenge and no body; the mount path everywhere")
+    func basicAuthUnderBasePath() async throws {
+        let server = try ServerHarness(environment: [
+            "TRELLIS_AUTH_BASIC_USERNAME": "admin", "TRELLIS_AUTH_BASIC_PASSWORD": "s3cret:pass",
+            "TRELLIS_BASE_PATH": "/trellis",
+        ], dags: ["hello": Self.hello])
+        defer { server.stop() }
+        let good = "Basic " + Data("admin:s3cret:pass".utf8).base64EncodedString()
+        let mount = "/trellis/api/v1"
+        let denied = try RawHTTP.request(port: server.port, "GET", mount + "/dags")
+        #expect(denied.status == 401)
+        #expect(denied.headers["www-authenticate"] == "Basic realm=\"restricted\"")
+        #expect(denied.body.isEmpty)
+        for wrong in ["Basic " + Data("admin:nope".utf8).base64EncodedString(), "Basic !!!", "Bearer s3cret:pass", "basic"] {
+            let reply = try RawHTTP.request(port: server.port, "GET", mount + "/dags", headers: ["Authorization": wrong])
+            #expect(reply.status == 401, "\(wrong)")
+            #expect(reply.body.isEmpty)
+        }
+        // Unknown routes are not revealed to strangers either.
+        #expect(try RawHTTP.request(port: server.port, "GET", mount + "/nope").status == 401)
+        let allowed = try RawHTTP.request(port: server.port, "GET", mount + "/dags", headers: ["Authorization": good])
+        #expect(allowed.status == 200)
+        #expect(try object(allowed)["dags"]?.arrayValue?.count == 1)
+        // /health is public; the old mount and the bare root are 404s.
+        #expect(try RawHTTP.request(port: server.port, "GET", mount + "/health").status == 200)
+        #expect(try RawHTTP.request(port: server.port, "GET", "/api/v1/health").status == 404)
+        let document = try RawHTTP.request(port: server.port, "GET", mount + "/openapi.json", headers: ["Authorization": good])
+        #expect(document.status == 200)
+        #expect(document.json?["servers"] == [["url": .string(mount)]])
+        // A full call under the mount: start, then read the run.
+        let started = try RawHTTP.request(port: server.port, "POST", mount + "/dags/hello/start",
+                                          headers: ["Authorization": good, "Content-Type": "application/json"], body: Data("{}".utf8))
+        #expect(started.status == 200)
+        let runID = try #require(started.json?["dagRunId"]?.stringValue)
+        let run = try RawHTTP.request(port: server.port, "GET", mount + "/dag-runs/hello/" + runID, headers: ["Authorization": good])
+        #expect(run.status == 200)
+        #expect(run.json?["dagRunDetails"]?["dagRunId"] == .string(runID))
+        // Credentials never show up in the server's output.
+        let output = (try? FileManager.default.contentsOfDirectory(atPath: server.home.dir.url.path)
+            .filter { $0.hasPrefix("server-") }
+            .compactMap { try? String(contentsOfFile: server.home.dir.url.path + "/" + $0, encoding: .utf8) }
+            .joined()) ?? ""
+        #expect(!output.contains("s3cret"))
+    }
+
+    @Test("a client's whole flow: create from YAML, read the spec back byte for byte, start, see it running, then succeeded")
+    func clientFlow() async throws {
+        let server = try ServerHarness()
+        defer { server.stop() }
+        let gate = server.home.dir.url.appendingPathComponent("gate").path
+        // Comments, odd spacing, a tab in a string and a non-ASCII name: all must come back as sent.
+        let yaml = "# nightly flow   \ndescription: \"caf\u{00E9}\\tflow\"  \nsteps:\n  - name: wait\n    command: sh -c 'while [ ! -e \(gate) ]; do sleep 0.05; done'\n\n  - name: after   # trailing comment\n    command: echo done\n    depends: wait\n"
+        let body = JSONValue.object(JSONObject([("name", "flow"), ("spec", .string(yaml))])).serialized()
+        let created = try await server.request("POST", "/api/v1/dags", body: body)
+        #expect(created.status == 201)
+        #expect(created.json == ["name": "flow"])
+        #expect(try String(contentsOfFile: server.home.home + "/dags/flow.yaml", encoding: .utf8) == yaml)
+        let spec = try await server.request("GET", "/api/v1/dags/flow/spec")
+        #expect(spec.json?["spec"] == .string(yaml))
+        #expect(spec.json?["errors"] == .array([]))
+
+        let started = try await server.request("POST", "/api/v1/dags/flow/start", body: "{}")
+        #expect(started.status == 200)
+        let runID = try #require(started.json?["dagRunId"]?.stringValue)
+        let running = try await server.request("GET", "/api/v1/dag-runs/flow/\(runID)")
+        let details = running.json?["dagRunDetails"]
+        #expect(details?["statusLabel"] == .string("running"))
+        #expect(details?["nodes"]?.arrayValue?.compactMap { $0["step"]?["name"]?.stringValue } == ["wait", "after"])
+        let listed = try await server.request("GET", "/api/v1/dags?name=flow")
+        #expect(listed.json?["dags"]?.arrayValue?.first?["latestDAGRun"]?["dagRunId"] == .string(runID))
+        #expect(listed.json?["dags"]?.arrayValue?.first?["latestDAGRun"]?["statusLabel"] == .string("running"))
+
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let finished = try await eventually("the flow succeeds") { () -> JSONValue? in
+            let reply = try await server.request("GET", "/api/v1/dag-runs/flow/\(runID)")
+            return reply.json?["dagRunDetails"]?["statusLabel"] == .string("succeeded") ? reply.json : nil
+        }
+        #expect(finished["dagRunDetails"]?["nodes"]?.arrayValue?.allSatisfy { $0["statusLabel"] == .string("succeeded") } == true)
+        // The listing follows the run to its end (its cache notices the new index line).
+        let after = try await eventually("GET /dags shows the run succeeded") { () -> JSONValue? in
+            let reply = try await server.request("GET", "/api/v1/dags?name=flow")
+            return reply.json?["dags"]?.arrayValue?.first?["latestDAGRun"]?["statusLabel"] == .string("succeeded") ? reply.json : nil
+        }
+        #expect(after["dags"]?.arrayValue?.first?["latestDAGRun"]?["finishedAt"]?.stringValue?.isEmpty == false)
+    }
+
     @Test("GET /dags lists the catalog with filters and pagination; GET /dags/{fileName} has details")
     func dags() async throws {
         let server = try ServerHarness(dags: ["hello": Self.hello, "other": "steps: [\"true\"]\n", "broken": "steps: [\n"])
