@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TrellisAPI
 import TrellisCatalog
 import TrellisCore
@@ -104,7 +105,7 @@ struct ServerSetup {
             logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
         let queueStore = FileQueueStore(dataDirectory: config.dataDir, logger: logger)
         let queueing = RunQueueing(reader: store, writer: store, queues: queueStore, globalQueues: config.queues)
-        let runAPI = components.contains(.api)
+        let api = components.contains(.api)
             ? apiService(store: store, catalog: catalog, control: control, queueing: queueing, zone: zone) : nil
         // Under leadership only: the tick loop, the queue dispatcher (§14.3) and the dead-run sweep (§16.2).
         let dispatcher = QueueDispatcher(store: store, queues: queueStore, catalog: catalog, globalQueues: config.queues,
@@ -117,38 +118,22 @@ struct ServerSetup {
                                logger: logger, onLeader: { StandardOutput.printFlushed("trellis scheduler is the leader") },
                                leaderServices: [{ try await dispatcher.run() }, { try await sweeper.run() }])
             : nil
-        let events = watcher.events()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in events {
-                    switch event {
-                    case .changed(let name): catalog.handleChanged(name: name)
-                    case .removed(let name): catalog.handleRemoved(name: name)
-                    case .overflow, .rescan: catalog.handleRescan()
-                    }
-                }
-            }
-            if let runAPI {
-                // The API's service group handles SIGTERM and SIGINT; its end ends the process.
-                group.addTask {
-                    try await runAPI()
-                    watcher.stop()
-                }
-            } else {
-                group.addTask { await TerminationSignals.wait() }
-            }
-            if let scheduler {
-                group.addTask { try await scheduler.run() }
-            }
-            try await group.next()
-            watcher.stop()
-            group.cancelAll()
-        }
+        // One service group: started in this order, shut down in reverse on SIGTERM or SIGINT
+        // (the API stops taking requests first, then the scheduler lets go of its lock, then
+        // the watcher stops). Any service ending ends the group.
+        var services: [any Service] = [CatalogWatchService(watcher: watcher, catalog: catalog)]
+        if let scheduler { services.append(SchedulerLifecycleService(scheduler: scheduler)) }
+        if let api { services.append(api) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
     }
 
-    /// The REST API as one service run (`runService()`).
+    /// The REST API: the Hummingbird application, itself a service.
     private func apiService(store: FileRunStore, catalog: FileDAGCatalog, control: DetachedRunControl,
-                            queueing: RunQueueing, zone: TimeZone) -> @Sendable () async throws -> Void {
+                            queueing: RunQueueing, zone: TimeZone) -> any Service {
         var environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
@@ -164,6 +149,6 @@ struct ServerSetup {
             .application(onServerRunning: { port in
                 StandardOutput.printFlushed("trellis server listening on \(host):\(port)")
             })
-        return { try await application.runService() }
+        return application
     }
 }
