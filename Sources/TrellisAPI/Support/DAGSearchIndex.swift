@@ -15,6 +15,8 @@ final class DAGSearchIndex: Sendable {
         var generation = -1
         var items: [Item] = []
         var byFileName: [String: Item] = [:]
+        /// How many texts were prepared so far (tests check that unchanged files are reused).
+        var prepared = 0
     }
 
     private let state = Mutex(State())
@@ -27,11 +29,18 @@ final class DAGSearchIndex: Sendable {
         let previous = state.withLock { $0.byFileName }
         var items: [Item] = []
         var byFileName: [String: Item] = [:]
+        var prepared = 0
         let entries = catalog.entries()
         items.reserveCapacity(entries.count)
         byFileName.reserveCapacity(entries.count)
         for entry in entries {
-            let text = previous[entry.fileName].flatMap { $0.entry.text == entry.text ? $0.text : nil } ?? SearchableText(entry.text)
+            let text: SearchableText
+            if let kept = previous[entry.fileName], kept.entry.text == entry.text {
+                text = kept.text
+            } else {
+                text = SearchableText(entry.text)
+                prepared += 1
+            }
             let item = Item(entry: entry, text: text)
             items.append(item)
             byFileName[entry.fileName] = item
@@ -40,9 +49,13 @@ final class DAGSearchIndex: Sendable {
             state.generation = generation
             state.items = items
             state.byFileName = byFileName
+            state.prepared += prepared
         }
         return items
     }
+
+    /// How many file texts were prepared (lower-cased) since the index was made.
+    var preparedCount: Int { state.withLock { $0.prepared } }
 
     /// The item of one file stem.
     func item(fileName: String, of catalog: any DAGCatalog) -> Item? {

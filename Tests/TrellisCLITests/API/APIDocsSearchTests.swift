@@ -140,3 +140,28 @@ struct APIDocsSearchTests {
         #expect(json(try await missing.request("GET", "/api/v1/search/docs?q=configured")) == ["results": [], "hasMore": false])
     }
 }
+
+/// The runbooks shipped in `dags/docs/`.
+@Suite("Bundled docs")
+struct BundledDocsTests {
+    @Test("every bundled doc is served with a front-matter title and description")
+    func bundled() async throws {
+        let docs = BundledDAGs.repositoryRoot.appendingPathComponent("dags/docs").path
+        let files = try #require(FileManager.default.enumerator(atPath: docs)?.allObjects as? [String]).filter { $0.hasSuffix(".md") }
+        #expect(files.count >= 4)
+        let server = try ServerHarness(environment: ["TRELLIS_DOCS_DIR": docs])
+        defer { server.stop() }
+        let reply = try await server.request("GET", "/api/v1/search/docs?q=trellis&limit=50")
+        #expect(reply.status == 200)
+        let results = reply.json?["results"]?.arrayValue ?? []
+        #expect(Set(results.compactMap { $0["id"]?.stringValue }) == Set(files.map { String($0.dropLast(3)) }))
+        for item in results {
+            let id = item["id"]?.stringValue ?? ""
+            #expect(item["title"]?.stringValue != id.split(separator: "/").last.map(String.init), "\(id) has no title")
+            #expect(item["description"]?.stringValue?.isEmpty == false, "\(id) has no description")
+        }
+        let retry = try await server.request("GET", "/api/v1/search/docs/matches?path=runbooks/rerun-failed-run&q=trellis%20retry")
+        #expect(retry.status == 200)
+        #expect((retry.json?["matches"]?.arrayValue?.count ?? 0) >= 1)
+    }
+}
