@@ -222,6 +222,25 @@ struct APISearchTests {
         #expect(json(try await server.request("GET", "/api/v1/dags/search?q=zzz")) == ["results": [], "errors": []])
     }
 
+    @Test("every search path of /openapi.json is served with GET, and only GET")
+    func openAPIRoutes() async throws {
+        let server = try ServerHarness(dags: ["a": Self.dag(["x"])])
+        defer { server.stop() }
+        let document = json(try await server.request("GET", "/api/v1/openapi.json"))
+        let paths = (document["paths"]?.objectValue?.keys ?? []).filter { $0.hasPrefix("/search") || $0 == "/dags/search" }
+        #expect(Set(paths) == ["/dags/search", "/search/dags", "/search/dags/{fileName}/matches", "/search/docs", "/search/docs/matches"])
+        for path in paths {
+            #expect(document["paths"]?[path]?.objectValue?.keys.contains("get") == true)
+            let concrete = "/api/v1" + path.replacingOccurrences(of: "{fileName}", with: "a") + "?q=x&path=a"
+            let reply = try await server.request("GET", concrete)
+            #expect(reply.status == 200 || (path == "/search/docs/matches" && reply.status == 404), "\(path): \(reply.text)")
+            #expect(reply.json?["message"]?.stringValue?.hasPrefix("no route") != true, "\(path)")
+            let post = try await server.request("POST", concrete)
+            #expect(post.status == 405, "\(path)")
+            #expect(post.headers["allow"] == "GET", "\(path)")
+        }
+    }
+
     @Test("a DAG written on disk is found by the next searches")
     func liveDAG() async throws {
         let server = try ServerHarness(dags: ["a": Self.dag(["first"])])
