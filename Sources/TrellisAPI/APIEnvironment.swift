@@ -13,6 +13,8 @@ public struct APIEnvironment: Sendable {
     public var files: any DAGFileWriting
     /// Enqueue, dequeue and queue state (format §14); set by the composition.
     public var queueing: RunQueueing? = nil
+    /// The Markdown documents of `docs_dir` (API §5.4, §5.5); nil = no documents.
+    public var docs: (any DocumentLibrary)? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

@@ -137,6 +137,7 @@ struct ServerSetup {
         var environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
+        environment.docs = FileDocumentLibrary(directory: config.docsDir, logger: logger)
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,

@@ -153,6 +153,7 @@ struct OpenAPISchemaTests {
                                                          zone: zone)),
             ]
         }
+        samples += searchSamples(rich: rich)
         samples += [
             ("Pagination", Pagination.render(total: 120, page: 2, perPage: 50)),
             ("Error", APIError.badRequest("name must be at most 40 characters").body),
@@ -160,6 +161,37 @@ struct OpenAPISchemaTests {
                                details: ["requestId": "abc"]).body),
         ]
         return samples
+    }
+}
+
+extension OpenAPISchemaTests {
+    /// The search shapes of API §5: feeds with and without cursors, match pages, the legacy result.
+    static func searchSamples(rich: DAG) -> [(String, JSONValue)] {
+        let text = SearchableText("a\nneedle one\nb\nNEEDLE two\n")
+        let query = SearchQuery("needle")!
+        let first = text.matches(query, limit: 1)
+        let all = text.matches(query, limit: 50)
+        let document = Document(id: "runbooks/deploy", text: "---\ntitle: Deploy\n---\nneedle\n")
+        return [
+            ("SearchMatchItem", SearchDTO.match(first.matches[0])),
+            ("DAGSearchPageResponse", SearchDTO.feed([
+                SearchDTO.dagPageItem(fileName: "etl", firstMatch: first, nextMatchesCursor: "abc"),
+                SearchDTO.dagPageItem(fileName: "other", firstMatch: SearchMatchPage(matches: first.matches, hasMore: false),
+                                      nextMatchesCursor: nil),
+            ], hasMore: true, nextCursor: "def")),
+            ("DAGSearchPageResponse", SearchDTO.feed([], hasMore: false, nextCursor: nil)),
+            ("DocSearchPageResponse", SearchDTO.feed([SearchDTO.docPageItem(document, firstMatch: first, nextMatchesCursor: "x")],
+                                                     hasMore: false, nextCursor: nil)),
+            ("SearchMatchesResponse", SearchDTO.matchesResponse(first, nextCursor: "ghi")),
+            ("SearchMatchesResponse", SearchDTO.matchesResponse(all, nextCursor: nil)),
+            ("DAGSearchResponse", .object(JSONObject([
+                ("results", .array([
+                    SearchDTO.resultItem(fileName: "etl", dag: DAGDTO.listItem(rich, zone: DTOTest.utc), matches: all.matches),
+                    SearchDTO.resultItem(fileName: "bad", dag: DAGDTO.minimalListItem(name: "bad"), matches: first.matches),
+                ])),
+                ("errors", .array([])),
+            ]))),
+        ]
     }
 }
 
