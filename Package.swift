@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -28,6 +30,7 @@ let package = Package(
                 "TrellisAPI",
                 "TrellisCatalog",
                 "TrellisWatcher",
+                "TrellisMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -41,6 +44,14 @@ let package = Package(
         .target(name: "TrellisTesting", dependencies: ["TrellisCore"]),
         .target(name: "TrellisWatcher", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "TrellisCatalog", dependencies: ["TrellisCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "TrellisMetrics",
+            dependencies: [
+                "TrellisCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(
             name: "TrellisAPI",
             dependencies: [
@@ -60,6 +71,7 @@ let package = Package(
         .testTarget(name: "TrellisWatcherTests", dependencies: ["TrellisWatcher"]),
         .testTarget(name: "TrellisCatalogTests", dependencies: ["TrellisCatalog", "TrellisWatcher", "TrellisCore"]),
         .testTarget(name: "TrellisAPITests", dependencies: ["TrellisAPI", "TrellisCore"]),
+        .testTarget(name: "TrellisMetricsTests", dependencies: ["TrellisMetrics", "TrellisCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

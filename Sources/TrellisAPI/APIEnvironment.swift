@@ -13,6 +13,8 @@ public struct APIEnvironment: Sendable {
     public var files: any DAGFileWriting
     /// Enqueue, dequeue and queue state (format §14); set by the composition.
     public var queueing: RunQueueing? = nil
+    /// The exposition of `GET /metrics` (API §3.3); set by the composition.
+    public var metrics: (any MetricsExposing)? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

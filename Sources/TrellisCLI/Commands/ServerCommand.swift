@@ -4,6 +4,7 @@ import Logging
 import TrellisAPI
 import TrellisCatalog
 import TrellisCore
+import TrellisMetrics
 import TrellisStore
 import TrellisWatcher
 
@@ -152,6 +153,11 @@ struct ServerSetup {
         var environment = APIEnvironment(catalog: catalog, runs: store, locking: store,
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
+        let startedAt = environment.startedAt
+        environment.metrics = TrellisMetricsExporter(
+            sources: .init(runs: FileRunMetricsSampler(store: store, queues: queueing.queues, now: startedAt),
+                           catalog: catalog),
+            version: TrellisVersion.current, startedAt: startedAt)
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,
