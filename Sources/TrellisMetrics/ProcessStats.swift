@@ -1,8 +1,3 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The standard Prometheus process metrics of one process, read from Linux `/proc`.
 public struct ProcessStats: Sendable, Hashable {
     /// User + system CPU time.

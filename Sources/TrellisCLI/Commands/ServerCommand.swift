@@ -154,7 +154,7 @@ struct ServerSetup {
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
         let startedAt = environment.startedAt
-        environment.metrics = TrellisMetricsExporter(
+        environment.metrics = PrometheusExporter(
             sources: .init(runs: FileRunMetricsSampler(store: store, queues: queueing.queues, now: startedAt),
                            catalog: catalog),
             version: TrellisVersion.current, startedAt: startedAt)

@@ -7,7 +7,7 @@ import TrellisCore
 /// (never the process-wide `MetricsSystem`): gauges and today's counters are set from the sources
 /// at each scrape, the histograms add the observations the run sampler reports since the
 /// previous scrape. Scrapes are serialized, so a scrape never sees another one half-applied.
-public final class TrellisMetricsExporter: MetricsExposing {
+public final class PrometheusExporter: MetricsExposing {
     /// Where the values come from.
     public struct Sources: Sendable {
         public var runs: any RunMetricsSampling
@@ -23,7 +23,7 @@ public final class TrellisMetricsExporter: MetricsExposing {
 
     public let registry: PrometheusCollectorRegistry
     private let sources: Sources
-    private let names = TrellisMetricNames.self
+    private let names = MetricNames.self
     private let startedAt: Date
     private let now: @Sendable () -> Date
     /// The per-DAG gauges set at the last scrape (unregistered when their DAG is gone).
@@ -109,7 +109,7 @@ public final class TrellisMetricsExporter: MetricsExposing {
         for (dag, counts) in sample.todayByDAG {
             for (status, count) in counts {
                 let counter = registry.makeCounter(name: names.runsTotalByDAG, labels: [("dag", dag), ("status", status.label)],
-                                                   help: "Runs created today (UTC) per DAG by status.")
+                                                   help: names.runsTotalByDAGHelp)
                 set(counter, to: count)
             }
         }
@@ -130,7 +130,7 @@ public final class TrellisMetricsExporter: MetricsExposing {
             for (dag, counts) in today { for status in counts.keys { current.insert(DAGStatusKey(dag: dag, status: status)) } }
             for key in known.subtracting(current) {
                 registry.makeCounter(name: names.runsTotalByDAG, labels: [("dag", key.dag), ("status", key.status.label)],
-                                     help: "Runs created today (UTC) per DAG by status.").reset()
+                                     help: names.runsTotalByDAGHelp).reset()
             }
             known.formUnion(current)
         }

@@ -6,7 +6,7 @@ import TrellisCore
 
 /// The exposition of `GET /metrics` (API §3.3) from injected sources.
 @Suite("Metrics exporter")
-struct TrellisMetricsExporterTests {
+struct PrometheusExporterTests {
     /// Returns queued samples in order, then empty ones.
     final class ScriptedSampler: RunMetricsSampling {
         private let queue: Mutex<[RunMetricsSample]>
@@ -56,12 +56,12 @@ struct TrellisMetricsExporterTests {
             RunMetricsSample(todayByStatus: [.succeeded: 2, .failed: 1], todayByDAG: ["etl": [.succeeded: 2], "bad": [.failed: 1]],
                              finishedDurations: [.init(dag: "etl", seconds: 20)]),
         ])
-        let exporter = TrellisMetricsExporter(sources: .init(runs: sampler, catalog: Catalog(["etl", "bad"])), version: "1.2.3",
+        let exporter = PrometheusExporter(sources: .init(runs: sampler, catalog: Catalog(["etl", "bad"])), version: "1.2.3",
                                               startedAt: start, now: { start.addingTimeInterval(90) })
         let text = exporter.exposition()
         let first = lines(text)
         for expected in [
-            "trellis_info{version=\"1.2.3\",swift_version=\"\(TrellisMetricsExporter.swiftVersion)\"} 1.0",
+            "trellis_info{version=\"1.2.3\",swift_version=\"\(PrometheusExporter.swiftVersion)\"} 1.0",
             "trellis_uptime_seconds 90.0", "trellis_dags_total 2.0", "trellis_dag_runs_currently_running 1.0",
             "trellis_dag_runs_queued_total 3.0", "trellis_scheduler_running 1.0",
             "trellis_dag_runs_total{status=\"succeeded\"} 2", "trellis_dag_runs_total{status=\"failed\"} 1",
@@ -106,7 +106,7 @@ struct TrellisMetricsExporterTests {
             RunMetricsSample(todayByStatus: [.succeeded: 1], todayByDAG: ["old": [.succeeded: 1]]),
             RunMetricsSample(),
         ])
-        let exporter = TrellisMetricsExporter(sources: .init(runs: sampler, catalog: catalog), version: "", startedAt: Date())
+        let exporter = PrometheusExporter(sources: .init(runs: sampler, catalog: catalog), version: "", startedAt: Date())
         let before = lines(exporter.exposition())
         #expect(before.contains("trellis_dag_runs_total_by_dag{dag=\"old\",status=\"succeeded\"} 1"))
         #expect(before.contains("trellis_dag_runs_currently_running_by_dag{dag=\"old\"} 0.0"))

@@ -1,5 +1,5 @@
 /// The metric names and histogram buckets of API §3.3.
-public enum TrellisMetricNames {
+public enum MetricNames {
     public static let info = "trellis_info"
     public static let uptime = "trellis_uptime_seconds"
     public static let dagsTotal = "trellis_dags_total"
@@ -11,6 +11,7 @@ public enum TrellisMetricNames {
     public static let runningByDAG = "trellis_dag_runs_currently_running_by_dag"
     public static let queuedByDAG = "trellis_dag_runs_queued_by_dag"
     public static let runsTotalByDAG = "trellis_dag_runs_total_by_dag"
+    public static let runsTotalByDAGHelp = "Runs created today (UTC) per DAG by status."
     public static let duration = "trellis_dag_run_duration_seconds"
     public static let queueWait = "trellis_queue_wait_seconds"
     public static let durationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600]
