@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -29,6 +31,7 @@ let package = Package(
                 "TrellisAPI",
                 "TrellisCatalog",
                 "TrellisWatcher",
+                "TrellisMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -43,6 +46,14 @@ let package = Package(
         .target(name: "TrellisTesting", dependencies: ["TrellisCore"]),
         .target(name: "TrellisWatcher", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "TrellisCatalog", dependencies: ["TrellisCore", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "TrellisMetrics",
+            dependencies: [
+                "TrellisCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(
             name: "TrellisAPI",
             dependencies: [
@@ -62,6 +73,7 @@ let package = Package(
         .testTarget(name: "TrellisWatcherTests", dependencies: ["TrellisWatcher"]),
         .testTarget(name: "TrellisCatalogTests", dependencies: ["TrellisCatalog", "TrellisWatcher", "TrellisCore"]),
         .testTarget(name: "TrellisAPITests", dependencies: ["TrellisAPI", "TrellisCore", "TrellisTesting"]),
+        .testTarget(name: "TrellisMetricsTests", dependencies: ["TrellisMetrics", "TrellisCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,8 @@ public struct APIEnvironment: Sendable {
     public var queueing: RunQueueing? = nil
     /// The Markdown documents of `docs_dir` (API §5.4, §5.5); nil = no documents.
     public var docs: (any DocumentLibrary)? = nil
+    /// The exposition of `GET /metrics` (API §3.3); set by the composition.
+    public var metrics: (any MetricsExposing)? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

@@ -159,10 +159,5 @@ extension FileRunStore {
 
 extension RunStatus {
     /// A status that ends an attempt: failed, aborted, succeeded, partially succeeded, rejected.
-    var isFinalForIndex: Bool {
-        switch self {
-        case .failed, .aborted, .succeeded, .partiallySucceeded, .rejected: true
-        case .notStarted, .running, .queued, .waiting: false
-        }
-    }
+    var isFinalForIndex: Bool { endsAttempt }
 }

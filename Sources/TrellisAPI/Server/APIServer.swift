@@ -53,6 +53,7 @@ public struct APIServer: Sendable {
         QueueController(settings: settings, environment: environment).register(in: &table)
         SearchController(settings: settings, environment: environment).register(in: &table)
         OpenAPIController(settings: settings).register(in: &table)
+        MetricsController(exporter: environment.metrics).register(in: &table)
         return table
     }
 

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import TrellisAPI
 import TrellisCatalog
 import TrellisCore
+import TrellisMetrics
 import TrellisStore
 import TrellisWatcher
 
@@ -138,6 +139,11 @@ struct ServerSetup {
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
         environment.docs = FileDocumentLibrary(directory: config.docsDir, logger: logger)
+        let startedAt = environment.startedAt
+        environment.metrics = PrometheusExporter(
+            sources: .init(runs: FileRunMetricsSampler(store: store, queues: queueing.queues, now: startedAt),
+                           catalog: catalog),
+            version: TrellisVersion.current, startedAt: startedAt)
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,

@@ -222,4 +222,43 @@ struct OpenAPIDocumentTests {
         }
         #expect(allowed == [.get])
     }
+
+    struct FixedExposition: MetricsExposing {
+        func exposition() -> String { "# TYPE trellis_dags_total gauge\ntrellis_dags_total 3.0\n" }
+    }
+
+    @Test("GET /metrics is documented as text/plain (401 when private) and the controller serves it so")
+    func metricsRoute() async throws {
+        let operation = try #require(Self.document["paths"]?["/metrics"]?["get"])
+        #expect(operation["responses"]?["200"]?["content"]?["text/plain"] != nil)
+        #expect(operation["responses"]?["200"]?["content"]?["application/json"] == nil)
+        #expect(operation["responses"]?["401"] != nil, "private unless metrics: public")
+        #expect(operation["security"] == nil, "not always public")
+
+        var table = RouteTable<APIHandler>()
+        MetricsController(exporter: FixedExposition()).register(in: &table)
+        guard case .found(let handler, _) = table.resolve(.get, ["metrics"]) else {
+            Issue.record("GET /metrics is not routed")
+            return
+        }
+        let request = APIRequest(method: .get, parameters: [:], query: QueryParameters(""), headers: .init(), body: [],
+                                 requestID: "test")
+        let response = try await handler(request)
+        #expect(response.status.code == 200)
+        #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(response.headers[.contentLength] == String(FixedExposition().exposition().utf8.count))
+        guard case .methodNotAllowed(let allowed) = table.resolve(.post, ["metrics"]) else {
+            Issue.record("POST /metrics is not 405")
+            return
+        }
+        #expect(allowed == [.get])
+
+        var disabled = RouteTable<APIHandler>()
+        MetricsController(exporter: nil).register(in: &disabled)
+        guard case .found(let missing, _) = disabled.resolve(.get, ["metrics"]) else {
+            Issue.record("GET /metrics is not routed without an exporter")
+            return
+        }
+        await #expect(throws: APIError.self) { _ = try await missing(request) }
+    }
 }
