@@ -89,6 +89,11 @@ extension RunAgent {
             return (127, "\(error)", false)
         }
         processes[key] = child
+        // A stop or DAG timeout that came while the launch was suspended signalled only the
+        // processes registered then: this one gets its signal now.
+        if (stopRequested || dagTimedOut) && !isHandler {
+            signalLate(child, stepName: name, useStepSignal: stopRequested && processKey == nil)
+        }
         if processKey == nil {
             var record = node(name)
             record.pgid = child.pid

@@ -40,6 +40,19 @@ extension RunAgent {
         }
     }
 
+    /// The stop signal for a process launched after the stop was sent to the others, then
+    /// SIGKILL after the clean-up time.
+    func signalLate(_ process: ChildProcess, stepName: String, useStepSignal: Bool) {
+        signalledNodes.insert(stepName)
+        let signalName = useStepSignal ? (step(named: stepName)?.signalOnStop ?? "SIGTERM") : "SIGTERM"
+        process.signalGroup(SignalName.number(signalName) ?? SIGTERM)
+        let grace = request.dag.maxCleanUpTimeSec
+        Task {
+            try? await Task.sleep(for: .seconds(grace))
+            if process.isGroupAlive() { process.signalGroup(SIGKILL) }
+        }
+    }
+
     /// Fires `.timeout` after the DAG's `timeout_sec`.
     func startDAGTimeout() -> Task<Void, Never>? {
         let seconds = request.dag.timeoutSec

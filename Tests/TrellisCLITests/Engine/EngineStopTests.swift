@@ -32,6 +32,68 @@ struct EngineStopTests {
         #expect(run.status == .failed)
     }
 
+    @Test("a stop that comes while steps are still being launched reaches every one of them")
+    func stopDuringLaunches() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        // 40 parallel steps: the stop lands while later ones are still being spawned.
+        try home.dag("wide", """
+            type: graph
+            max_clean_up_time_sec: 2
+            steps:
+              - {name: s0, command: 'sleep 20'}
+              - {name: s1, command: 'sleep 20'}
+              - {name: s2, command: 'sleep 20'}
+              - {name: s3, command: 'sleep 20'}
+              - {name: s4, command: 'sleep 20'}
+              - {name: s5, command: 'sleep 20'}
+              - {name: s6, command: 'sleep 20'}
+              - {name: s7, command: 'sleep 20'}
+              - {name: s8, command: 'sleep 20'}
+              - {name: s9, command: 'sleep 20'}
+              - {name: s10, command: 'sleep 20'}
+              - {name: s11, command: 'sleep 20'}
+              - {name: s12, command: 'sleep 20'}
+              - {name: s13, command: 'sleep 20'}
+              - {name: s14, command: 'sleep 20'}
+              - {name: s15, command: 'sleep 20'}
+              - {name: s16, command: 'sleep 20'}
+              - {name: s17, command: 'sleep 20'}
+              - {name: s18, command: 'sleep 20'}
+              - {name: s19, command: 'sleep 20'}
+              - {name: s20, command: 'sleep 20'}
+              - {name: s21, command: 'sleep 20'}
+              - {name: s22, command: 'sleep 20'}
+              - {name: s23, command: 'sleep 20'}
+              - {name: s24, command: 'sleep 20'}
+              - {name: s25, command: 'sleep 20'}
+              - {name: s26, command: 'sleep 20'}
+              - {name: s27, command: 'sleep 20'}
+              - {name: s28, command: 'sleep 20'}
+              - {name: s29, command: 'sleep 20'}
+              - {name: s30, command: 'sleep 20'}
+              - {name: s31, command: 'sleep 20'}
+              - {name: s32, command: 'sleep 20'}
+              - {name: s33, command: 'sleep 20'}
+              - {name: s34, command: 'sleep 20'}
+              - {name: s35, command: 'sleep 20'}
+              - {name: s36, command: 'sleep 20'}
+              - {name: s37, command: 'sleep 20'}
+              - {name: s38, command: 'sleep 20'}
+              - {name: s39, command: 'sleep 20'}
+            """)
+        let background = try home.startInBackground("wide")
+        defer { background.stop() }
+        try home.waitForNode(background, "s0", .running)
+        #expect(try home.trellis(["stop", "wide"]).status == 0)
+        #expect(try background.exitStatus() == 1)
+        let run = try #require(try home.latest(dag: "wide", runID: background.runID))
+        #expect(run.status == .aborted)
+        // Without the late signal, a step launched during the stop sleeps its 20 s and succeeds.
+        let succeeded = run.nodeStatuses.filter { $0.value == "succeeded" }.keys.sorted()
+        #expect(succeeded.isEmpty, "steps that missed the stop: \(succeeded)")
+    }
+
     @Test("signal_on_stop: SIGINT is what the step's group receives on stop")
     func signalOnStop() throws {
         let home = try EngineHarness()
