@@ -64,7 +64,11 @@ extension FileRunStore {
         }
         guard !dryRun else { return deleted }
         do {
-            try IndexRewriter(logger: logger).remove(runIds: Set(deleted.map(\.id)), from: layout.dagIndexPath(dag: dagName, day: day))
+            let ids = Set(deleted.map(\.id))
+            try IndexRewriter(logger: logger).remove(runIds: ids, from: layout.dagIndexPath(dag: dagName, day: day))
+            // The global index's lines of these runs go too, so old global day files shrink
+            // and disappear with the last run they list.
+            try IndexRewriter(logger: logger).remove(runIds: ids, of: dagName, from: layout.globalIndexPath(day: day))
         } catch {
             logger.error("cannot remove index lines of deleted runs", metadata: ["path": "\(dayDirectory)", "error": "\(error)"])
         }

@@ -12,7 +12,9 @@ import TrellisCore
 struct IndexRewriter {
     let logger: Logger
 
-    func remove(runIds: Set<String>, from path: String) throws(StoreError) {
+    /// - Parameter dagName: when set, only lines of that DAG name go (the global index holds
+    ///   every DAG's runs, and run IDs are unique per DAG name only).
+    func remove(runIds: Set<String>, of dagName: String? = nil, from path: String) throws(StoreError) {
         guard Posix.exists(path), !runIds.isEmpty else { return }
         let file = try LockedAppendFile(path: path, logger: logger)
         let bytes = try Posix.read(file.fd, offset: 0, count: Int(file.size), path: path)
@@ -20,7 +22,7 @@ struct IndexRewriter {
         var kept = Data()
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             guard let entry = StoreJSON.decodeLine(RunIndexEntry.self, Data(line), decoder: decoder),
-                  !runIds.contains(entry.runId) else { continue }
+                  !(runIds.contains(entry.runId) && (dagName == nil || entry.dag == dagName)) else { continue }
             kept.append(contentsOf: line)
             kept.append(UInt8(ascii: "\n"))
         }

@@ -51,6 +51,11 @@ struct RetentionTests {
         #expect(Set(folded.map(\.runId)) == ["old-active", "old-queued", "old-locked"])
         let listed = try store.runs(dagName: nil, limit: 50, cursor: nil).entries.map(\.runId)
         #expect(listed == ["recent", "old-active", "old-locked", "old-queued", "foreign"])
+        // The global index of that day lost the deleted run's lines, and only them.
+        let global = try DayIndex.fold(fileAt: store.layout.globalIndexPath(day: oldDay))
+        #expect(Set(global.map(\.runId)) == ["old-active", "old-queued", "old-locked", "foreign"])
+        let oldest = UTCDay.day(StoreFixtures.epoch.addingTimeInterval(-400 * 86_400))
+        #expect(!FileManager.default.fileExists(atPath: store.layout.globalIndexPath(day: oldest)), "its only run went")
 
         lock.release()
         let everything = store.deleteRuns(dagName: "job", olderThanDays: 0, now: clock.now, dryRun: false)
