@@ -73,7 +73,7 @@ struct CommandContext {
     }
 
     func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardStreams.err(message + "\n")
     }
 }
 
@@ -91,7 +91,7 @@ struct CLIFailure: Error, CustomStringConvertible {
 extension CLIFailure {
     /// Prints the message and exits with the code.
     func exit() -> ExitCode {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardStreams.err(message + "\n")
         return ExitCode(code)
     }
 }

@@ -11,7 +11,7 @@ public struct TrellisCommand: AsyncParsableCommand {
         as files under the data directory (default ./data).
         """,
         version: TrellisVersion.current,
-        subcommands: [ValidateCommand.self, StartCommand.self, EnqueueCommand.self, DequeueCommand.self, ServerCommand.self, SchedulerCommand.self, StartAllCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, CleanupCommand.self, VersionCommand.self]
+        subcommands: [ValidateCommand.self, StartCommand.self, EnqueueCommand.self, DequeueCommand.self, ServerCommand.self, SchedulerCommand.self, StartAllCommand.self, StatusCommand.self, StopCommand.self, RetryCommand.self, CleanupCommand.self, VersionCommand.self, BenchSeedCommand.self]
     )
 
     public init() {}
@@ -29,7 +29,7 @@ public struct TrellisCommand: AsyncParsableCommand {
             Self.exit()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardStreams.err(fullMessage(for: error) + "\n")
                 Self.exit(withError: ExitCode(2))
             }
             Self.exit(withError: error)

@@ -168,7 +168,7 @@ enum Executable {
 /// Prints a line and flushes at once, so a parent reading the pipe sees it while the run goes on.
 enum StandardOutput {
     static func printFlushed(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        StandardStreams.out(line + "\n")
     }
 }
 

@@ -26,11 +26,11 @@ struct ValidateCommand: ParsableCommand {
         do {
             path = try locator.locate(dag, currentDirectory: FileManager.default.currentDirectoryPath)
         } catch {
-            FileHandle.standardError.write(Data("trellis validate: \(error)\n".utf8))
+            StandardStreams.err("trellis validate: \(error)\n")
             throw ExitCode(2)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            FileHandle.standardError.write(Data("trellis validate: cannot read \(path)\n".utf8))
+            StandardStreams.err("trellis validate: cannot read \(path)\n")
             throw ExitCode(2)
         }
         // `call:` targets are looked up beside the file, which is the DAGs directory unless a
@@ -43,10 +43,10 @@ struct ValidateCommand: ParsableCommand {
         for diagnostic in result.diagnostics where diagnostic.isError || !global.quiet {
             report += diagnostic.description + "\n"
         }
-        FileHandle.standardError.write(Data(report.utf8))
+        StandardStreams.err(report)
         guard result.isValid, let loaded = result.dag else {
             let count = result.errors.count
-            FileHandle.standardError.write(Data("\(fileName): invalid (\(count) error\(count == 1 ? "" : "s"))\n".utf8))
+            StandardStreams.err("\(fileName): invalid (\(count) error\(count == 1 ? "" : "s"))\n")
             throw ExitCode(2)
         }
         if !global.quiet {
