@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrellisCatalog
 import TrellisCore
 import TrellisStore
 
@@ -112,7 +113,7 @@ struct SchedulerService: Sendable {
     @discardableResult
     func tick(at date: Date) async -> TickReport {
         let minute = TickClock.minute(containing: date)
-        let entries = catalog.entries()
+        let entries = entriesWithCurrentSuspendFlags()
         let state = loadState()
         let previous = state.lastTick.flatMap { $0 <= minute ? $0 : nil }
         let plan = TickPlanner().plan(tick: minute, previousTick: previous, entries: entries, state: state,
@@ -142,6 +143,18 @@ struct SchedulerService: Sendable {
             report.stopped += stopRunning(dagName)
         }
         return report
+    }
+
+    /// The catalog's entries with each suspend flag read from the disk (§15.3): the catalog only
+    /// follows the DAGs directory, so a suspend or resume written by another process (the API of
+    /// a separate `trellis server`) would otherwise not count until the next rescan.
+    private func entriesWithCurrentSuspendFlags() -> [CatalogEntry] {
+        guard let files = catalog as? FileDAGCatalog else { return catalog.entries() }
+        return files.entries().map { entry in
+            var entry = entry
+            entry.suspended = files.isSuspended(fileName: entry.fileName)
+            return entry
+        }
     }
 
     /// The state file's state; a corrupt file is logged and replaced by a fresh state (§15.4).
