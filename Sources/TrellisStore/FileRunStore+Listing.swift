@@ -44,9 +44,12 @@ extension FileRunStore {
         return RunPage(entries: page.map(\.entry), nextCursor: next)
     }
 
-    /// An entry that says active, updated from the run's latest snapshot.
+    /// An entry that says an agent has the run (running, waiting, not started), updated from
+    /// the run's latest snapshot. A `queued` line is left as it is: no agent owns a queued run,
+    /// so nothing can change it without appending a new index line (the dispatcher lists every
+    /// queued run on each pass, and reading each one's snapshot cost a read per queued run).
     private func confirmed(_ entry: RunIndexEntry) throws(StoreError) -> RunIndexEntry {
-        guard entry.status.isActive || entry.status == .notStarted,
+        guard entry.status == .running || entry.status == .waiting || entry.status == .notStarted,
               let snapshot = try latestSnapshot(of: entry.run) else { return entry }
         var result = entry
         result.status = snapshot.status

@@ -33,6 +33,11 @@ struct StartDecision: Sendable, Hashable {
                 if case .oneOff(let id) = candidate.source { decision.consumedOneOffs.append(id) }
                 continue
             }
+            // The watermark: a cron slot at or before the last one planned already fired, even
+            // when a manual run since hides its run's `scheduleTime` (a clock stepped back).
+            if candidate.cron != nil, let last = state?.lastScheduledTime, last >= candidate.slot {
+                continue
+            }
             if let cron = candidate.cron,
                skipsIfSuccessful(dag, cron: cron, slot: candidate.slot, latest: latest, state: state, zone: zone) {
                 continue

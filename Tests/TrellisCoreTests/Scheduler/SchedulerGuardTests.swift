@@ -40,6 +40,23 @@ struct SchedulerGuardTests {
         #expect(plan.newState.dags["etl"]?.lastScheduledTime == (starts ? F.at(Self.slot) : nil))
     }
 
+    @Test("a clock stepped back past a fired slot, with a manual run since: the slot does not fire again")
+    func clockSteppedBackAfterManualRun() {
+        var state = SchedulerState()
+        let entries = [F.validEntry("etl", schedule: "\"0 * * * *\"")]
+        let fired = F.plan(F.at(Self.slot), entries: entries, state: state)
+        #expect(fired.starts.count == 1)
+        state = fired.newState
+        // A manual run after the slot is now the latest run: it carries no scheduleTime.
+        let manual = ["etl": LatestRunInfo(status: .succeeded, scheduleTime: nil, startedAt: F.at("2026-02-07T12:10:00Z"), active: false)]
+        let replay = F.plan(F.at(Self.slot), entries: entries, state: state, latestRuns: manual)
+        #expect(replay.starts.isEmpty)
+        #expect(replay.newState.dags["etl"]?.lastScheduledTime == F.at(Self.slot))
+        // The next slot still fires.
+        let next = F.plan(F.at("2026-02-07T13:00:00Z"), entries: entries, state: replay.newState, latestRuns: manual)
+        #expect(next.starts.map(\.scheduleTime) == [F.at("2026-02-07T13:00:00Z")])
+    }
+
     @Test("latest runs are matched by DAG name, not file name")
     func keyedByDAGName() {
         let entry = F.validEntry("etl-file", schedule: "\"0 * * * *\"", extra: ["name: etl"])
