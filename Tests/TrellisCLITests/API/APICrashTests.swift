@@ -66,12 +66,4 @@ struct APICrashTests {
         return try store.latestSnapshot(of: RunRef(name: dag, id: id))?.pid.map(Int.init)
     }
 
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 }

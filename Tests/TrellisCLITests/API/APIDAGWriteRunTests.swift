@@ -30,15 +30,6 @@ struct APIDAGWriteRunTests {
         #expect(reply.headers["content-length"] == "0", sourceLocation: sourceLocation)
     }
 
-    /// Polls `probe` for an event of the server or an agent (bounded).
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 
     private func status(_ server: ServerHarness, _ dag: String, _ id: String) async throws -> String? {
         try object(try await server.request("GET", "/api/v1/dag-runs/\(dag)/\(id)"))["dagRunDetails"]?["statusLabel"]?.stringValue

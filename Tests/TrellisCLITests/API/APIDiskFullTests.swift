@@ -69,14 +69,6 @@ struct APIDiskFullTests {
         try await server.request("GET", "/api/v1/dag-runs/hello/\(runID)").json?["dagRunDetails"]?["statusLabel"]?.stringValue
     }
 
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 }
 
 /// A small tmpfs mounted on a temporary folder, filled and freed on demand.

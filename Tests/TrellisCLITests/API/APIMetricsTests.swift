@@ -12,15 +12,6 @@ struct APIMetricsTests {
     static let durationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, .infinity]
     static let queueWaitBuckets: [Double] = [1, 5, 10, 30, 60, 120, 300, 600, .infinity]
 
-    /// Polls `probe` for an event of the server or an agent (bounded; returns at once when it happens).
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 
     private func start(_ server: ServerHarness, _ dag: String) async throws -> String {
         let reply = try await server.request("POST", "/api/v1/dags/\(dag)/start", body: "{}",

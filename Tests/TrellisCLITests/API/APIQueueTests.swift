@@ -27,14 +27,6 @@ struct APIQueueTests {
         return object
     }
 
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 
     private func ids(_ value: JSONValue?) -> [String] {
         value?.arrayValue?.compactMap { $0["dagRunId"]?.stringValue } ?? []

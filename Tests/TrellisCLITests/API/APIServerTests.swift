@@ -17,15 +17,6 @@ struct APIServerTests {
         return object
     }
 
-    /// Polls `probe` for an event of the server or an agent (bounded).
-    private func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw EngineWaitTimeout(what: what)
-    }
 
     @Test("health, request ids, JSON 404 and 405 with Allow, trailing slash, malformed bodies")
     func conventions() async throws {

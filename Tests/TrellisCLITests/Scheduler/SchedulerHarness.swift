@@ -71,7 +71,8 @@ struct SchedulerHarness {
     }
 }
 
-/// Polls `probe` for an event of another process (bounded, 20 s).
+/// Polls `probe` every 25 ms for an event of another process; gives up after 90 s (a bound
+/// for a stuck test, not a timing assertion: it returns as soon as the event happens).
 func eventually<T>(_ what: String, _ probe: () async throws -> T?) async throws -> T {
     let deadline = Date().addingTimeInterval(90)
     while Date() < deadline {
