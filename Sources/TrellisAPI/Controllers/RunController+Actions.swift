@@ -31,6 +31,10 @@ extension RunController {
         guard !snapshot.status.isActive else {
             throw APIError.conflict("dag-run \(snapshot.run.id) for DAG \(snapshot.run.name) is still \(snapshot.status.label)")
         }
+        // A DAG on a global queue waits for a slot of its queue (§6.7), unless one step re-runs.
+        if step == nil, let queueing = environment.queueing, try queueing.enqueueRetry(of: snapshot) != nil {
+            return JSONResponse.empty()
+        }
         _ = try await environment.control.retry(snapshot.run, step: step)
         return JSONResponse.empty()
     }

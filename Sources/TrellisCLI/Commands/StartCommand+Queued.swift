@@ -49,6 +49,9 @@ extension StartCommand {
         }
         var request = RunRequest(dag: dag, header: header, params: params, dagDirectory: context.dagsDirectory,
                                  hostEnvironment: context.environment)
+        // A queued retry (a DAG on a global queue): the attempt that runs is a retry of the
+        // node states the queued attempt carries (§13.1).
+        if current.triggerType == .retry { request.retryOf = current }
         request.defaultShell = context.environment["TRELLIS_DEFAULT_SHELL"].map(ShellWords.split)
         request.subDAGLauncher = SubDAGLaunchConfig(
             executable: Executable.path, globalArguments: global.forwardedArguments(environment: context.environment),
