@@ -102,7 +102,9 @@ struct ServerSetup {
         let control = DetachedRunControl(
             executable: Executable.path,
             globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
-            store: store, environment: ProcessInfo.processInfo.environment.map { ($0.key, $0.value) },
+            store: store,
+            // Run agents do not need the API's credentials (and their steps must not see them).
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRELLIS_AUTH_") }.map { ($0.key, $0.value) },
             logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
         let queueStore = FileQueueStore(dataDirectory: config.dataDir, logger: logger)
         let queueing = RunQueueing(reader: store, writer: store, queues: queueStore, globalQueues: config.queues)

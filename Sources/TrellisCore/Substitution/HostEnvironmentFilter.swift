@@ -19,8 +19,14 @@ public enum HostEnvironmentFilter {
             .map { ($0.key, $0.value) }
     }
 
+    /// API credentials of the server (`TRELLIS_AUTH_*`): never handed to steps through the
+    /// `TRELLIS_` prefix — a DAG author must not read the API's password or tokens. Only an
+    /// explicit `env_passthrough` entry passes one.
+    public static let secretPrefixes = ["TRELLIS_AUTH_"]
+
     /// Whether `name` passes without being listed in `env_passthrough`.
     public static func passes(_ name: String) -> Bool {
-        names.contains(name) || prefixes.contains { name.hasPrefix($0) }
+        guard !secretPrefixes.contains(where: { name.hasPrefix($0) }) else { return false }
+        return names.contains(name) || prefixes.contains { name.hasPrefix($0) }
     }
 }

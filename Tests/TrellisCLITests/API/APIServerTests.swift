@@ -67,7 +67,8 @@ struct APIServerTests {
     @Test("token auth: 401 with the challenge and no body; /health stays public")
     func tokenAuth() async throws {
         let token = "a-long-enough-test-token-123"
-        let server = try ServerHarness(environment: ["TRELLIS_AUTH_TOKEN": token], dags: ["hello": Self.hello])
+        let envdump = "steps:\n  - {name: leak, command: \"sh -c 'env | grep -c TRELLIS_AUTH_ || true'\", output: LEAKED}\n"
+        let server = try ServerHarness(environment: ["TRELLIS_AUTH_TOKEN": token], dags: ["hello": Self.hello, "envdump": envdump])
         defer { server.stop() }
         let denied = try await server.request("GET", "/api/v1/dags")
         #expect(denied.status == 401)
@@ -78,6 +79,15 @@ struct APIServerTests {
         let allowed = try await server.request("GET", "/api/v1/dags", headers: ["Authorization": "bearer \(token)"])
         #expect(allowed.status == 200)
         #expect(try await server.request("GET", "/api/v1/health").status == 200)
+        // The token never reaches a step's environment.
+        let auth = ["Authorization": "Bearer \(token)"]
+        let started = try await server.request("POST", "/api/v1/dags/envdump/start", body: "{}", headers: auth)
+        let runID = try #require(started.json?["dagRunId"]?.stringValue, "\(started.text)")
+        let outputs = try await eventually("the env dump to finish") { () -> JSONValue? in
+            let reply = try await server.request("GET", "/api/v1/dag-runs/envdump/\(runID)/outputs", headers: auth)
+            return reply.status == 200 && reply.json?["outputs"]?["leaked"] != nil ? reply.json : nil
+        }
+        #expect(outputs["outputs"]?["leaked"] == .string("0"))
     }
 
     @Test("basic auth under a base path: 401 with the Basic challenge and no body; the mount path everywhere")

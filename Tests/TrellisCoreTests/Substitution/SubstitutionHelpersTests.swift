@@ -18,6 +18,7 @@ struct SubstitutionHelpersTests {
             "LANG": "C", "LC_ALL": "C", "LC_CTYPE": "C", "TZ": "UTC", "LD_LIBRARY_PATH": "/l",
             "XDG_CONFIG_HOME": "/c", "TRELLIS_HOME": "/th", "DAG_X": "d", "DAGU_HOME": "/dh", "LC_NUMERIC": "C",
             "AWS_SECRET_ACCESS_KEY": "s", "PATHX": "no", "TRELLISX": "no", "XDG": "no", "MY_VAR": "m", "OTHER": "o",
+            "TRELLIS_AUTH_TOKEN": "secret", "TRELLIS_AUTH_BASIC_PASSWORD": "secret", "TRELLIS_AUTH_MODE": "token",
         ]
         let passed = HostEnvironmentFilter.filter(env, passthrough: ["MY_VAR", "NOT_SET"])
         #expect(passed.map(\.0) == [
@@ -26,6 +27,9 @@ struct SubstitutionHelpersTests {
         ])
         #expect(passed.first { $0.0 == "MY_VAR" }?.1 == "m")
         #expect(HostEnvironmentFilter.filter(env, passthrough: []).contains { $0.0 == "MY_VAR" } == false)
+        // The API's credentials never reach a step unless listed on purpose.
+        #expect(!passed.contains { $0.0.hasPrefix("TRELLIS_AUTH_") })
+        #expect(HostEnvironmentFilter.filter(env, passthrough: ["TRELLIS_AUTH_MODE"]).contains { $0.0 == "TRELLIS_AUTH_MODE" })
     }
 
     @Test("bash slice semantics in Unicode scalars", arguments: [
