@@ -6,7 +6,7 @@ import TrellisCore
 /// or with wrong credentials → 401 with the challenge and an empty body (except the public
 /// ones); with the right ones → never 401, never 5xx. The credentials never reach the server's
 /// output or any file of the home.
-@Suite("REST API: auth walk over the OpenAPI document")
+@Suite("REST API: auth walk over the OpenAPI document", .serialized)
 struct APIAuthWalkTests {
     static let hello = "steps:\n  - {name: greet, command: 'echo hello', output: GREETING}\n"
 

@@ -9,7 +9,7 @@ import TrellisCore
 /// every query parameter that names a file, DAG, run, step or document; oversized bodies and
 /// headers; a client sending its headers byte by byte. Always a 4xx JSON error (never a 5xx),
 /// and nothing is written outside the home.
-@Suite("REST API: hostile requests")
+@Suite("REST API: hostile requests", .serialized)
 struct APIHostileRequestTests {
     static let hello = "steps:\n  - {name: greet, command: 'echo hello'}\n"
 

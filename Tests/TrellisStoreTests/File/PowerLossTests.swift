@@ -9,7 +9,7 @@ import TrellisCore
 /// a process starting after the crash — reads and writes the copy. Readers must return the state
 /// of the record before, never throw; the next writer must continue so that another fresh store
 /// sees the new record and every earlier one.
-@Suite("Power loss")
+@Suite("Power loss", .serialized)
 struct PowerLossTests {
     /// How one file of the copy was damaged.
     enum Damage: CustomStringConvertible {
