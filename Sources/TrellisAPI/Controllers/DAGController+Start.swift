@@ -27,6 +27,8 @@ extension DAGController {
         case .string(let text)?: body.params = text
         case let value?: body.params = value.serialized()
         }
+        // Params and labels reach the run agent's command line, where a NUL cannot go.
+        if body.params?.contains("\0") == true { throw APIError.badRequest("params must not contain NUL characters") }
         switch object["dagRunId"] {
         case nil, .null?: break
         case .string(let text)?: body.runID = text.isEmpty ? nil : try Identifiers.runID(text)
@@ -42,8 +44,9 @@ extension DAGController {
         if !labels.isEmpty && !tags.isEmpty { throw APIError.badRequest("labels and deprecated tags cannot both be set") }
         body.labels = (labels.isEmpty ? tags : labels).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if body.labels.contains(where: \.isEmpty) { throw APIError.badRequest("labels must not be empty") }
+        if body.labels.contains(where: { $0.contains("\0") }) { throw APIError.badRequest("labels must not contain NUL characters") }
         if case .string(let name)? = object["dagName"], !name.trimmingCharacters(in: .whitespaces).isEmpty {
-            body.dagName = try Identifiers.dagName(name.trimmingCharacters(in: .whitespaces))
+            body.dagName = try Identifiers.runName(name.trimmingCharacters(in: .whitespaces))
         }
         return body
     }
@@ -79,7 +82,7 @@ extension DAGController {
         if case .failure(let errors) = ParamResolver.resolve(dag.params, overrides: overrides) {
             throw APIError.badRequest(errors.errors.map(\.message).joined(separator: "; "))
         }
-        let runName = body.dagName ?? dag.name
+        let runName = try Identifiers.runName(body.dagName ?? dag.name)
         if body.singleton, let latest = latestRun(of: runName), latest.status.isActive {
             throw APIError.conflict("DAG \(runName) is already running (singleton mode)")
         }

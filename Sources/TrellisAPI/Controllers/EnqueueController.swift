@@ -42,6 +42,7 @@ struct EnqueueController {
     /// The §4.8 checks after the DAG's own, in order, then the enqueue.
     private func enqueue(_ dag: DAG, spec: String, sourceFileName: String?, body object: JSONObject) throws -> Response {
         let queueing = try environment.requireQueueing()
+        _ = try Identifiers.runName(dag.name)
         let body = try DAGStartBody.parse(object)
         var requestedQueue: String?
         switch object["queue"] {

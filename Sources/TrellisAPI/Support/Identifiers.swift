@@ -12,6 +12,15 @@ enum Identifiers {
         return value
     }
 
+    /// A DAG name runs are recorded under (a start's `dagName`, an inline spec's name): a valid
+    /// `{name}` that is also a folder the run store accepts, so not one starting with a dot
+    /// (`.hidden`, `...`), which would otherwise fail deep in the store as a 500.
+    static func runName(_ value: String) throws(APIError) -> String {
+        let name = try dagName(value)
+        if name.hasPrefix(".") { throw APIError.badRequest("a DAG name for runs must not start with a dot") }
+        return name
+    }
+
     /// `{dagRunId}`; `latest` passes through when allowed.
     static func runID(_ value: String, allowLatest: Bool = false) throws(APIError) -> String {
         if allowLatest && value == "latest" { return value }

@@ -19,7 +19,8 @@ enum InlineSpec {
                 name = declared
             }
         }
-        guard let dagName = name else { throw APIError.badRequest("name is required when the spec has no name") }
+        guard let name else { throw APIError.badRequest("name is required when the spec has no name") }
+        let dagName = try Identifiers.runName(name)
         let loaded = DAGLoader.load(text: spec, fileName: dagName + ".yaml")
         guard loaded.isValid, var dag = loaded.dag else {
             throw APIError.badRequest(loaded.errors.map(\.description).joined(separator: "; "))
