@@ -94,8 +94,23 @@ struct RunController {
     // MARK: - Stop (§6.6)
 
     private func stop(_ request: APIRequest) throws -> Response {
-        let snapshot = try run(request)
-        if snapshot.status == .queued { return try dequeueQueued(snapshot) }
+        var snapshot = try run(request)
+        if snapshot.status == .queued {
+            do {
+                _ = try environment.requireQueueing().dequeue(snapshot.run)
+                return JSONResponse.empty()
+            } catch let error as QueueingError where error.code == .dispatching {
+                // Claimed by the dispatcher, its agent on the way: the cancel request is
+                // honoured by the agent as it starts (or by the running attempt's watcher).
+                try environment.control.requestStop(snapshot.run, agentPID: nil)
+                return JSONResponse.empty()
+            } catch let error as QueueingError {
+                guard case .notQueued = error.code, let now = try environment.snapshot(of: snapshot.run) else {
+                    throw EnqueueController.apiError(error)
+                }
+                snapshot = now  // it started meanwhile: stop it below
+            }
+        }
         guard snapshot.status == .running else {
             throw APIError(.badRequest, .notRunning, "DAG run is not running")
         }

@@ -7,6 +7,12 @@ extension RunAgent {
     func prepareAttempt() async throws {
         let run = request.header.run
         let now = deps.now()
+        // A stop that came while the run was queued or being dispatched (the cancel request is
+        // written before this agent took over) stops it before any step starts. A retry of a
+        // finished run starts clean: an old request belongs to an earlier attempt.
+        let waitingStatus = request.retryOf?.status ?? (try? deps.reader.latestSnapshot(of: run))??.status
+        let stoppedBeforeStart = (waitingStatus == .queued || waitingStatus == .notStarted)
+            && FileManager.default.fileExists(atPath: deps.files.paths(of: run, attemptId: "").cancelRequest)
         if let previous = request.retryOf {
             let planner = RetryResetPlanner(steps: request.dag.steps)
             let states = previous.nodes.map(\.state)
@@ -35,8 +41,9 @@ extension RunAgent {
             snapshot = created
             if snapshot.nodes.isEmpty { snapshot.nodes = request.dag.steps.map { NodeRecord(name: $0.name) } }
         }
+        // A cancel request is never removed here: a new or queued run has no stale one (a
+        // retry's new attempt cleared the old one), and one written now must not be lost.
         paths = deps.files.paths(of: run, attemptId: snapshot.attemptId)
-        try? FileManager.default.removeItem(atPath: paths.cancelRequest)
         try FileManager.default.createDirectory(atPath: paths.workDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: paths.stepLogDirectory, withIntermediateDirectories: true)
         snapshot.status = .running
@@ -47,6 +54,10 @@ extension RunAgent {
         snapshot.log = paths.runLog
         snapshot.preconditions = request.dag.preconditions.map(ConditionRecord.init)
         logLine("attempt \(snapshot.attemptId) of \(run) started (pid \(getpid()))")
+        if stoppedBeforeStart {
+            logLine("a stop was requested before the run started")
+            requestStop()
+        }
         record(.synced)
     }
 
