@@ -24,6 +24,8 @@ public struct APIEnvironment: Sendable {
     let latestSummaries = LatestRunSummaries()
     /// `nextRun` of `GET /dags` between requests.
     let nextRuns = NextRunCache()
+    /// The catalog sorted for `GET /dags`, per catalog generation.
+    let catalogIndex = CatalogListIndex()
 
     public init(catalog: any DAGCatalog, runs: any RunReader, locking: any RunLocking, repairer: any RunRepairing,
                 control: any RunControl, files: any DAGFileWriting, startedAt: Date = Date(), now: @escaping @Sendable () -> Date = { Date() }) {

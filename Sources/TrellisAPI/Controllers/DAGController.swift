@@ -57,29 +57,33 @@ struct DAGController {
         guard ["asc", "desc"].contains(order) else { throw APIError.badRequest("order must be asc or desc, got \"\(order)\"") }
         let needle = query["name"]?.lowercased() ?? ""
         let now = environment.now()
-        var items = environment.catalog.entries().filter { entry in
-            (needle.isEmpty || entry.dagName.lowercased().contains(needle) || entry.fileName.lowercased().contains(needle))
-                && (filter.isEmpty || filter.matches(entry.load.dag?.labels ?? []))
-        }.map { ($0, environment.nextRuns.nextRun(of: $0, after: now, zone: zone)) }
-        let byName: (CatalogEntry, CatalogEntry) -> Bool = { $0.dagName.lowercased() < $1.dagName.lowercased() }
+        var items = environment.catalogIndex.items(of: environment.catalog).filter { item in
+            (needle.isEmpty || item.name.contains(needle) || item.fileName.contains(needle))
+                && (filter.isEmpty || filter.matches(item.labels))
+        }
         if sort == "name" {
-            items.sort { order == "asc" ? byName($0.0, $1.0) : byName($1.0, $0.0) }
+            if order == "desc" { items.reverse() }
         } else {
-            items.sort { lhs, rhs in
+            // Small keys only: the position in name order breaks ties and absent times go last.
+            let keyed = items.enumerated().map { ($0.offset, environment.nextRuns.nextRun(of: $0.element.entry, after: now, zone: zone)) }
+            let ordered = keyed.sorted { lhs, rhs in
                 switch (lhs.1, rhs.1) {
-                case let (l?, r?): return l == r ? byName(lhs.0, rhs.0) : (order == "asc" ? l < r : l > r)
+                case let (l?, r?): return l == r ? lhs.0 < rhs.0 : (order == "asc" ? l < r : l > r)
                 case (.some, nil): return true
                 case (nil, .some): return false
-                case (nil, nil): return byName(lhs.0, rhs.0)
+                case (nil, nil): return lhs.0 < rhs.0
                 }
             }
+            items = ordered.map { items[$0.0] }
         }
         let total = items.count
         let pageItems = items.dropFirst(Pagination.offset(page: page, perPage: perPage)).prefix(perPage)
-        let dags = pageItems.map { entry, next in
-            DAGFileDTO.render(fileName: entry.fileName, filePath: entry.path, dag: entry.load.dag,
-                              latestDAGRun: latestSummary(of: entry.dagName), nextRun: next, suspended: entry.suspended,
-                              errors: entry.errors.map(\.description), zone: zone)
+        let dags = pageItems.map { item in
+            let entry = item.entry
+            return DAGFileDTO.render(fileName: entry.fileName, filePath: entry.path, dag: entry.load.dag,
+                                     latestDAGRun: latestSummary(of: entry.dagName),
+                                     nextRun: environment.nextRuns.nextRun(of: entry, after: now, zone: zone),
+                                     suspended: entry.suspended, errors: entry.errors.map(\.description), zone: zone)
         }
         return JSONResponse.json(.object(JSONObject([
             ("dags", .array(dags)), ("errors", .array([])),
