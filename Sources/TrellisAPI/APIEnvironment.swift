@@ -13,6 +13,8 @@ public struct APIEnvironment: Sendable {
     public var files: any DAGFileWriting
     /// Enqueue, dequeue and queue state (format §14); set by the composition.
     public var queueing: RunQueueing? = nil
+    /// The event log (API §8); `nil` when `events.enabled` is false (→ 503).
+    public var events: (any EventLogReading)? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

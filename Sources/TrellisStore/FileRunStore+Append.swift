@@ -127,6 +127,7 @@ extension FileRunStore {
     /// running or final; `not_started` too when an attempt starts. An index failure is logged:
     /// the run folder is the truth and the index can be rebuilt from it.
     func recordLifecycle(_ snapshot: RunSnapshot, previous: RunStatus?, startsAttempt: Bool, durability: Durability) {
+        recordEvent(snapshot, previous: previous, durability: durability)
         let status = snapshot.status
         let lifecycle = status == .queued || status == .running || status.isFinalForIndex
             || (startsAttempt && status == .notStarted)

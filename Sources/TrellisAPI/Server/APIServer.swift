@@ -51,6 +51,7 @@ public struct APIServer: Sendable {
         RunController(settings: settings, environment: environment).register(in: &table)
         EnqueueController(settings: settings, environment: environment).register(in: &table)
         QueueController(settings: settings, environment: environment).register(in: &table)
+        EventLogController(environment: environment).register(in: &table)
         OpenAPIController(settings: settings).register(in: &table)
         return table
     }

@@ -10,16 +10,21 @@ final class ServerHarness: @unchecked Sendable {
     // Immutable after init except `process`, which only the test thread touches.
     let home: EngineHarness
     let environment: [String: String]
+    /// `server`, or `start-all` (API and scheduler in one process).
+    let command: String
     private(set) var process: Process
     private(set) var port: Int
     private(set) var base: String
 
     /// Starts the server; `environment` adds TRELLIS_* settings (auth, base path…).
-    init(environment: [String: String] = [:], dags: [String: String] = [:]) throws {
+    init(environment: [String: String] = [:], dags: [String: String] = [:], command: String = "server",
+         prepare: (EngineHarness) throws -> Void = { _ in }) throws {
         home = try EngineHarness()
         self.environment = environment
+        self.command = command
         for (name, yaml) in dags { try home.dag(name, yaml) }
-        (process, port) = try Self.launch(home: home, environment: environment)
+        try prepare(home)
+        (process, port) = try Self.launch(home: home, environment: environment, command: command)
         base = "http://127.0.0.1:\(port)"
     }
 
@@ -27,14 +32,14 @@ final class ServerHarness: @unchecked Sendable {
     func crashAndRestart() throws {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        (process, port) = try Self.launch(home: home, environment: environment)
+        (process, port) = try Self.launch(home: home, environment: environment, command: command)
         base = "http://127.0.0.1:\(port)"
     }
 
-    private static func launch(home: EngineHarness, environment: [String: String]) throws -> (Process, Int) {
+    private static func launch(home: EngineHarness, environment: [String: String], command: String) throws -> (Process, Int) {
         let process = Process()
         process.executableURL = BinaryRunner.binary
-        process.arguments = ["server", "--port", "0"]
+        process.arguments = [command, "--port", "0"]
         process.currentDirectoryURL = home.dir.url
         var env = ProcessInfo.processInfo.environment
         env["TRELLIS_HOME"] = home.home
