@@ -182,7 +182,10 @@ struct ServerSetup {
                                          repairer: DeadRunRepairer(store: store), control: control, files: catalog)
         environment.queueing = queueing
         if config.events.enabled {
-            environment.events = FileEventReader(log: FileEventLog(dataDirectory: config.dataDir, logger: logger))
+            let reader = FileEventReader(log: FileEventLog(dataDirectory: config.dataDir, logger: logger))
+            environment.events = reader
+            // Index the day files in the background, so the first request does not pay for it.
+            Task.detached(priority: .background) { _ = try? reader.page(EventQuery(limit: 1)) }
         }
         let auth = config.auth
         let settings = APIServerSettings(

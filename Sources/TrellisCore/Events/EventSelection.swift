@@ -50,6 +50,27 @@ public enum EventSelection {
         return unique
     }
 
+    /// Merges two lists sorted newest first into one.
+    public static func merge(_ left: [EventIndexItem], _ right: [EventIndexItem]) -> [EventIndexItem] {
+        guard !right.isEmpty else { return left }
+        guard !left.isEmpty else { return right }
+        var result: [EventIndexItem] = []
+        result.reserveCapacity(left.count + right.count)
+        var (i, j) = (0, 0)
+        while i < left.count, j < right.count {
+            if right[j].position.precedes(left[i].position) {
+                result.append(right[j])
+                j += 1
+            } else {
+                result.append(left[i])
+                i += 1
+            }
+        }
+        result += left[i...]
+        result += right[j...]
+        return result
+    }
+
     /// The selected page of `sorted` (newest first, unique).
     public struct Selection: Sendable, Hashable {
         public var items: [EventIndexItem]

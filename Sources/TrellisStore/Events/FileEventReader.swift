@@ -38,6 +38,8 @@ public final class FileEventReader: EventLogReading {
         var numbers: [String: Int] = [:]
         var days: [String] = []
         var merged: (keys: [FileKey], items: [EventIndexItem])?
+        /// The IDs in ``merged``.
+        var mergedIDs = Set<String>()
 
         mutating func number(of day: String) -> Int {
             if let number = numbers[day] { return number }
@@ -63,6 +65,9 @@ public final class FileEventReader: EventLogReading {
                 if let merged = cache.merged, merged.keys == keys {
                     return (EventSelection.select(merged.items, query: query), cache.days)
                 }
+                if try extendMerged(to: keys, cache: &cache), let merged = cache.merged {
+                    return (EventSelection.select(merged.items, query: query), cache.days)
+                }
                 if case .offset = query.pagination {
                     let merged = try mergedItems(keys, cache: &cache)
                     return (EventSelection.select(merged, query: query), cache.days)
@@ -82,7 +87,32 @@ public final class FileEventReader: EventLogReading {
         for key in keys { all += try items(of: key, cache: &cache) }
         let merged = EventSelection.sortedUnique(all)
         cache.merged = (keys, merged)
+        cache.mergedIDs = Set(merged.map(\.position.id))
         return merged
+    }
+
+    /// When the same files only grew since the merged list was built (the usual case: events
+    /// appended to today's file), merges the new lines' items into it instead of sorting
+    /// everything again. `false` when the files changed otherwise.
+    private func extendMerged(to keys: [FileKey], cache: inout Cache) throws(StoreError) -> Bool {
+        guard let merged = cache.merged, merged.keys.count == keys.count else { return false }
+        for (old, new) in zip(merged.keys, keys) {
+            guard old.day == new.day, old.device == new.device, old.inode == new.inode, old.size <= new.size,
+                  let index = cache.files[old.day], index.key == old else { return false }
+        }
+        var added: [EventIndexItem] = []
+        for (old, new) in zip(merged.keys, keys) where old.size < new.size {
+            let before = cache.files[old.day]?.items.count ?? 0
+            let items = try items(of: new, cache: &cache)
+            guard items.count >= before else { return false }
+            added += items[before...]
+        }
+        var fresh: [EventIndexItem] = []
+        for item in EventSelection.sortedUnique(added) where cache.mergedIDs.insert(item.position.id).inserted {
+            fresh.append(item)
+        }
+        cache.merged = (keys, EventSelection.merge(merged.items, fresh))
+        return true
     }
 
     /// Cursor mode: day files newest first until the page is settled.
@@ -102,7 +132,10 @@ public final class FileEventReader: EventLogReading {
             let unreadLatest = index < keys.count ? EventSelection.latestOccurrence(inDay: keys[index].day) : nil
             if EventSelection.isSettled(sorted, query: query, unreadLatest: unreadLatest) { break }
         }
-        if index >= keys.count, query.filter.startTime == nil { cache.merged = (keys, sorted) }
+        if index >= keys.count, query.filter.startTime == nil {
+            cache.merged = (keys, sorted)
+            cache.mergedIDs = Set(sorted.map(\.position.id))
+        }
         return EventSelection.select(sorted, query: query)
     }
 

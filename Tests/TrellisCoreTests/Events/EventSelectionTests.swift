@@ -25,6 +25,15 @@ struct EventSelectionTests {
         #expect(sorted.last?.position.occurredAt == 10)
     }
 
+    @Test("merging two sorted lists keeps the order")
+    func merging() {
+        let left = EventSelection.sortedUnique(Self.items([Self.entry("a", 10), Self.entry("c", 30), Self.entry("e", 50)]))
+        let right = EventSelection.sortedUnique(Self.items([Self.entry("b", 20), Self.entry("f", 60), Self.entry("d", 40)]))
+        #expect(Self.ids(EventSelection.merge(left, right)) == ["f", "e", "d", "c", "b", "a"])
+        #expect(Self.ids(EventSelection.merge(left, [])) == ["e", "c", "a"])
+        #expect(Self.ids(EventSelection.merge([], right)) == ["f", "d", "b"])
+    }
+
     @Test("every filter narrows the matches")
     func filters() {
         let entry = Self.entry("x", 1_000, type: .failed, dag: "etl", run: "r1", attempt: "t1")

@@ -59,6 +59,35 @@ struct FileEventLogTests {
         #expect(try log.days() == ["2026-11-29"])
     }
 
+    @Test("a retry's new attempt: no event for its copied first snapshot, then running and its outcome with the new attempt ID")
+    func retry() throws {
+        let header = StoreFixtures.header("etl", "r1", at: clock.now)
+        let agent = store()
+        try agent.createRun(header, spec: "", initial: StoreFixtures.snapshot(header))
+        var snapshot = try #require(try agent.latestSnapshot(of: header.run))
+        snapshot.status = .running
+        snapshot.startedAt = clock.now
+        try agent.append(snapshot, durability: .synced)
+        snapshot.status = .failed
+        snapshot.finishedAt = clock.now
+        try agent.append(snapshot, durability: .synced)
+        clock.advance(seconds: 5)
+        var retry = snapshot
+        retry.finishedAt = nil
+        var started = try agent.startAttempt(retry)
+        #expect(try stored().map(\.type) == ["dag.run.running", "dag.run.failed"])
+        started.status = .running
+        started.startedAt = clock.now
+        try agent.append(started, durability: .synced)
+        started.status = .failed
+        started.finishedAt = clock.now
+        try agent.append(started, durability: .synced)
+        let entries = try stored()
+        #expect(entries.map(\.type) == ["dag.run.running", "dag.run.failed", "dag.run.running", "dag.run.failed"])
+        #expect(entries[2].attemptId == started.attemptId && entries[0].attemptId != started.attemptId)
+        #expect(Set(entries.map(\.id)).count == 4)
+    }
+
     @Test("no recorder, no events")
     func disabled() throws {
         let plain = FileRunStore(dataDirectory: directory.path, now: clock.function, logger: StoreFixtures.quietLogger)
@@ -118,9 +147,18 @@ struct FileEventLogTests {
         }
 
         try log.append(Self.entry("late", at: base + 3 * day - 1, dag: "other"), durability: .synced)
+        // Appends to an older day file and a replayed ID, after the merged list was built.
+        try log.append(Self.entry("older", at: base + day / 2, dag: "other"), durability: .synced)
+        try log.append(Self.entry("e5", at: base + 5 * day / 10), durability: .synced)
+        let grown = try reader.page(EventQuery(limit: 500))
+        #expect(grown.total == 32)
+        let rebuilt = try FileEventReader(log: log).page(EventQuery(limit: 500))
+        #expect(grown.entries.map(\.id) == rebuilt.entries.map(\.id))
+        #expect(grown.entries.first?.id == "late")
+        #expect(grown.entries.filter { $0.id == "e5" }.count == 1)
         let filtered = try reader.page(EventQuery(filter: EventFilter(dagName: "other"), limit: 10))
-        #expect(filtered.entries.map(\.id) == ["late"])
-        #expect(filtered.total == 1)
+        #expect(filtered.entries.map(\.id) == ["late", "older"])
+        #expect(filtered.total == 2)
         let window = try reader.page(EventQuery(filter: EventFilter(startTime: base + day, endTime: base + 2 * day - 1), limit: 50))
         #expect(window.entries.map(\.id) == (10..<20).reversed().map { "e\($0)" })
         let windowCursor = try reader.page(EventQuery(filter: EventFilter(startTime: base + 2 * day), limit: 50,
