@@ -1,29 +1,5 @@
 import Foundation
 
-/// The component that persisted a run's lifecycle change (API §8.2 `sourceService`).
-public enum EventSource: String, Sendable, Hashable, CaseIterable {
-    /// The REST API server.
-    case server
-    /// The scheduler (cron ticks, queue dispatch, dead-run sweep).
-    case scheduler
-    /// A run agent or another CLI command.
-    case cli
-}
-
-/// The event types of API §8.2.
-public enum EventType: String, Sendable, Hashable, CaseIterable {
-    case queued = "dag.run.queued"
-    case running = "dag.run.running"
-    case succeeded = "dag.run.succeeded"
-    case failed = "dag.run.failed"
-    case aborted = "dag.run.aborted"
-    case updated = "dag.run.updated"
-    /// [later]: approvals; accepted as a filter, never emitted.
-    case waiting = "dag.run.waiting"
-    /// [later]: approvals; accepted as a filter, never emitted.
-    case rejected = "dag.run.rejected"
-}
-
 /// One entry of the event log (API §8.2), as stored in `data/events/<UTC date>.jsonl` and as
 /// served by `GET /event-logs`: the same camelCase object in both places.
 public struct EventLogEntry: Sendable, Hashable {
@@ -114,25 +90,5 @@ public struct EventLogEntry: Sendable, Hashable {
     /// Where the entry sorts (API §8.1: newest first).
     public var position: EventPosition {
         EventPosition(occurredAt: occurredAt, recordedAt: recordedAt, id: id)
-    }
-}
-
-/// The sort key of an entry: `occurredAt` desc, then `recordedAt` desc, then `id` desc.
-public struct EventPosition: Sendable, Hashable {
-    public var occurredAt: Int64
-    public var recordedAt: Int64
-    public var id: String
-
-    public init(occurredAt: Int64, recordedAt: Int64, id: String) {
-        self.occurredAt = occurredAt
-        self.recordedAt = recordedAt
-        self.id = id
-    }
-
-    /// Whether `self` is listed before `other` (is newer).
-    public func precedes(_ other: EventPosition) -> Bool {
-        if occurredAt != other.occurredAt { return occurredAt > other.occurredAt }
-        if recordedAt != other.recordedAt { return recordedAt > other.recordedAt }
-        return id > other.id
     }
 }

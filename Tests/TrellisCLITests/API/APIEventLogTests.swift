@@ -140,6 +140,26 @@ struct APIEventLogTests {
         #expect(found[2]["data"]?["dag_run_status"]?["queued_at"] != nil)
     }
 
+    @Test("enqueue and dequeue through the API (no scheduler): queued and aborted, both from the server")
+    func serverQueue() async throws {
+        let server = try ServerHarness(dags: ["hello": Self.hello])
+        defer { server.stop() }
+        let reply = try await server.request("POST", "/api/v1/dags/hello/enqueue", body: #"{"dagRunId": "q1"}"#)
+        #expect(reply.status == 200, "\(reply.text)")
+        let dequeued = try await server.request("POST", "/api/v1/dag-runs/hello/q1/dequeue")
+        #expect(dequeued.status == 200, "\(dequeued.text)")
+        let found = try await entries(server, "dagRunId=q1")
+        #expect(found.compactMap { $0["type"]?.stringValue } == ["dag.run.aborted", "dag.run.queued"])
+        #expect(found.allSatisfy { $0["sourceService"] == "server" })
+        #expect(found.first?["status"] == "aborted")
+        // Offset mode answers total; the same entries in cursor mode have no total and no next page.
+        let page = try await server.request("GET", "/api/v1/event-logs?dagRunId=q1&limit=1")
+        #expect(page.json?["total"] == 2)
+        let cursor = try await server.request("GET", "/api/v1/event-logs?dagRunId=q1&paginationMode=cursor")
+        #expect(cursor.json?["total"] == nil && cursor.json?["nextCursor"] == nil)
+        #expect(cursor.json?["entries"]?.arrayValue?.count == 2)
+    }
+
     @Test("the CLI writes as cli: trellis enqueue and dequeue")
     func cli() throws {
         let home = try EngineHarness()
@@ -155,6 +175,39 @@ struct APIEventLogTests {
         // Disabled through the environment: nothing more is written.
         #expect(try home.trellis(["enqueue", "-q", "-r", "q2", "hello"], environment: ["TRELLIS_EVENTS_ENABLED": "false"]).status == 0)
         #expect(try reader.page(EventQuery(filter: EventFilter(dagRunId: "q2"))).total == 0)
+    }
+
+    @Test("the server deletes day files older than events.retention_days (trellis.yaml) when it starts", .timeLimit(.minutes(2)))
+    func retention() async throws {
+        let now = EventTime.milliseconds(Date())
+        let old = EventTime.day(now - 10 * 86_400_000), kept = EventTime.day(now - 2 * 86_400_000)
+        let server = try ServerHarness { home in
+            try home.dir.write("trellis.yaml", "events:\n  retention_days: 5\n")
+            let log = FileEventLog(dataDirectory: home.dataDirectory, logger: Logger(label: "test"))
+            for (id, day) in [("dag_old", old), ("dag_kept", kept)] {
+                let at = EventTime.startOfDay(day)! + 3_600_000
+                try log.append(EventLogEntry(id: id, occurredAt: at, recordedAt: at, type: "dag.run.running", sourceService: "cli"),
+                               durability: .batched)
+            }
+        }
+        defer { server.stop() }
+        let directory = server.home.dataDirectory + "/events"
+        _ = try await eventually("the expired day file to go") { () -> Bool? in
+            FileManager.default.fileExists(atPath: "\(directory)/\(old).jsonl") ? nil : true
+        }
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/\(kept).jsonl"))
+        #expect(try await entries(server, "").compactMap { $0["id"]?.stringValue } == ["dag_kept"])
+    }
+
+    @Test("events.enabled: false in trellis.yaml turns the CLI's events off too")
+    func cliConfigFile() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        try home.dag("hello", Self.hello)
+        try home.dir.write("trellis.yaml", "events:\n  enabled: false\n")
+        #expect(try home.trellis(["enqueue", "-q", "-r", "q1", "hello"]).status == 0)
+        #expect(try home.latest(dag: "hello", runID: "q1")?.status == .queued)
+        #expect(!FileManager.default.fileExists(atPath: home.dataDirectory + "/events"))
     }
 
     @Test("503 internal_error when events.enabled is false; the run agents write nothing either", .timeLimit(.minutes(2)))

@@ -99,7 +99,7 @@ struct FileEventLogTests {
     @Test("a failing event write is logged and never fails the run write")
     func failureIsNotFatal() throws {
         // A plain file where the events folder should be.
-        FileManager.default.createFile(atPath: directory.path + "/events", contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: directory.path + "/events", contents: Data("x".utf8)))
         let header = StoreFixtures.header("etl", "r1", at: clock.now)
         try store().createRun(header, spec: "", initial: StoreFixtures.snapshot(header, .queued))
         #expect(try store().latestSnapshot(of: header.run)?.status == .queued)
