@@ -46,6 +46,12 @@ public enum EventTime {
         return Timestamps.parse(text).map(milliseconds)
     }
 
+    /// Parses RFC 3339 given as UTF-8 bytes (the stored form without making a string first).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if let fast = fastParse(bytes) { return fast }
+        return parse(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` exactly; `nil` for anything else.
     private static func fastParse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count == 20 || bytes.count == 24, bytes[bytes.count - 1] == UInt8(ascii: "Z"),

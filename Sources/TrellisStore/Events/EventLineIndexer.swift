@@ -4,8 +4,9 @@ import Glibc
 #endif
 import TrellisCore
 
-/// Turns the bytes of a day file into index items, fast: the fields before `"data"` are parsed
-/// on their own (the writer puts `data` last), the whole line only when that fails.
+/// Turns the bytes of a day file into index items, fast: ``EventHeaderScanner`` reads the flat
+/// fields before `data` (the writer puts it last); the JSON parser takes those fields, or the
+/// whole line, only when that fails.
 enum EventLineIndexer {
     private static let dataKey = Array(",\"data\":".utf8)
 
@@ -32,6 +33,7 @@ enum EventLineIndexer {
 
     /// The entry without `data` (enough for the index), or `nil` for a line that is not an entry.
     static func header(_ line: UnsafeBufferPointer<UInt8>) -> EventLogEntry? {
+        if let entry = EventHeaderScanner.scan(line) { return entry }
         if let cut = find(dataKey, in: line) {
             var prefix = Array(line[0..<cut])
             prefix.append(UInt8(ascii: "}"))
