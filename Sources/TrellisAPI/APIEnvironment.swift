@@ -17,6 +17,8 @@ public struct APIEnvironment: Sendable {
     public var docs: (any DocumentLibrary)? = nil
     /// The exposition of `GET /metrics` (API §3.3); set by the composition.
     public var metrics: (any MetricsExposing)? = nil
+    /// The event log (API §8); `nil` when `events.enabled` is false (→ 503).
+    public var events: (any EventLogReading)? = nil
     /// When the server started (for `uptime`).
     public var startedAt: Date
     public var now: @Sendable () -> Date

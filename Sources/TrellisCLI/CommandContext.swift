@@ -24,7 +24,10 @@ struct CommandContext {
         self.logger = logger
         do {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-            store = try FileRunStore(dataDirectory: dataDirectory, logger: logger)
+            let events = EventLogSetup.cliSettings(home: global.home, environment: environment)
+            store = FileRunStore(dataDirectory: dataDirectory, logger: logger,
+                                 events: EventLogSetup.recorder(enabled: events.enabled, dataDirectory: dataDirectory,
+                                                                source: .cli, logger: logger))
         } catch {
             throw CLIFailure(2, "cannot open the data directory \(dataDirectory): \(error)")
         }

@@ -127,6 +127,13 @@ extension FileRunStore {
     /// running or final; `not_started` too when an attempt starts. An index failure is logged:
     /// the run folder is the truth and the index can be rebuilt from it.
     func recordLifecycle(_ snapshot: RunSnapshot, previous: RunStatus?, startsAttempt: Bool, durability: Durability) {
+        // A new attempt's first snapshot is a copy of the previous attempt's last one (a retry):
+        // it is an event only when it says queued or running, never a repeat of the old outcome.
+        if !startsAttempt {
+            recordEvent(snapshot, previous: previous, durability: durability)
+        } else if snapshot.status.isActive {
+            recordEvent(snapshot, previous: nil, durability: durability)
+        }
         let status = snapshot.status
         let lifecycle = status == .queued || status == .running || status.isFinalForIndex
             || (startsAttempt && status == .notStarted)

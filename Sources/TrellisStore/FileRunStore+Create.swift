@@ -31,6 +31,7 @@ extension FileRunStore {
         do {
             let stored = try buildRunFolder(header, spec: spec, initial: initial, runDirectory: runDirectory)
             try appendIndexLines(for: stored, durability: .synced)
+            recordEvent(stored, previous: nil, durability: .synced)
         } catch {
             unlink(layout.pointerPath(run))
             if error.code != .runExists { try? FileManager.default.removeItem(atPath: runDirectory) }

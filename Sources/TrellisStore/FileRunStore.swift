@@ -17,6 +17,8 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     let now: @Sendable () -> Date
     let logger: Logger
     let batcher: FsyncBatcher
+    /// Writes lifecycle events (API §8); `nil` when the event log is disabled.
+    let events: EventRecorder?
     /// The last status this instance saw per run, with the status file and its size after that
     /// line: valid only while the file still has exactly that size.
     let lastStatus = Mutex<[RunRef: KnownStatus]>([:])
@@ -51,10 +53,13 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     ///   - dataDirectory: the `data/` folder (created on first write).
     ///   - now: the clock, for attempt folder names.
     ///   - logger: receives repairs of torn records and background fsync failures.
-    public init(dataDirectory: String, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+    ///   - events: where lifecycle events go and as which component; `nil` writes none.
+    public init(dataDirectory: String, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+                events: EventRecorder? = nil) {
         layout = RunLayout(dataDirectory: dataDirectory)
         self.now = now
         self.logger = logger
+        self.events = events
         batcher = FsyncBatcher(logger: logger)
     }
 

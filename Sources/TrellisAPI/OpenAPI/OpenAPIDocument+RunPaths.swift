@@ -193,6 +193,12 @@ extension OpenAPIDocument {
                 responses: [("200", OAS.json("QueueItemsResponse", "A page of runs."))])]),
             ("/event-logs", ["get": OAS.operation(
                 "listEventLogs", tag: "events", summary: "Run lifecycle events, newest first",
+                description: """
+                Offset mode (default) answers `total`; cursor mode (`paginationMode=cursor` or any `cursor`) answers \
+                `nextCursor` while more entries exist. A cursor is bound to the filters it was issued for: other \
+                filters, a garbled cursor or `offset` in cursor mode → 400. 503 `internal_error` \
+                "Event logging is not configured" when `events.enabled` is false.
+                """,
                 parameters: [
                     OAS.query("kind", OAS.string(values: ["dag_run", "llm_usage"]), "`llm_usage` is accepted and matches nothing."),
                     OAS.query("type", OAS.string(values: eventTypes), "An event type."),

@@ -52,6 +52,7 @@ public struct APIServer: Sendable {
         EnqueueController(settings: settings, environment: environment).register(in: &table)
         QueueController(settings: settings, environment: environment).register(in: &table)
         SearchController(settings: settings, environment: environment).register(in: &table)
+        EventLogController(environment: environment).register(in: &table)
         OpenAPIController(settings: settings).register(in: &table)
         MetricsController(exporter: environment.metrics).register(in: &table)
         return table

@@ -77,13 +77,16 @@ struct ServerSetup {
         static let scheduler = Components(rawValue: 2)
     }
 
-    /// `server` serves `.api`, `scheduler` runs `.scheduler`, `start-all` both, over one store,
-    /// one catalog and one watcher.
+    /// `server` serves `.api`, `scheduler` runs `.scheduler`, `start-all` both, over one
+    /// catalog and one watcher (and a run store per component). Expired event files are
+    /// removed at start and daily.
     func serve(_ components: Components = .api) async throws {
         let fileManager = FileManager.default
         try? fileManager.createDirectory(atPath: config.dagsDir, withIntermediateDirectories: true)
         try? fileManager.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
-        let store = FileRunStore(dataDirectory: config.dataDir, logger: logger)
+        // One store per component, so each event names the component that persisted it (API §8.2).
+        let apiStore = makeStore(source: components.contains(.api) ? .server : .scheduler)
+        let schedulerStore = components.contains([.api, .scheduler]) ? makeStore(source: .scheduler) : apiStore
         let catalog = FileDAGCatalog(dagsDirectory: config.dagsDir,
                                      suspendDirectory: (config.dataDir as NSString).appendingPathComponent("suspend"), logger: logger)
         let watcher: DirectoryWatcher
@@ -99,32 +102,34 @@ struct ServerSetup {
             logger.error("cannot scan the DAGs directory", metadata: ["error": "\(error)"])
         }
         let zone = config.tz.flatMap(TimeZone.init(identifier:)) ?? .current
-        let control = DetachedRunControl(
-            executable: Executable.path,
-            globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
-            store: store,
-            // Run agents do not need the API's credentials (and their steps must not see them).
-            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRELLIS_AUTH_") }.map { ($0.key, $0.value) },
-            logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
         let queueStore = FileQueueStore(dataDirectory: config.dataDir, logger: logger)
-        let queueing = RunQueueing(reader: store, writer: store, queues: queueStore, globalQueues: config.queues)
         let api = components.contains(.api)
-            ? apiService(store: store, catalog: catalog, control: control, queueing: queueing, zone: zone) : nil
+            ? apiService(store: apiStore, catalog: catalog, control: control(apiStore), queueing: queueing(apiStore, queueStore),
+                         zone: zone) : nil
         // Under leadership only: the tick loop, the queue dispatcher (§14.3) and the dead-run sweep (§16.2).
-        let dispatcher = QueueDispatcher(store: store, queues: queueStore, catalog: catalog, globalQueues: config.queues,
-                                         starter: control, logger: logger)
-        let sweeper = DeadRunSweeper(store: store, queues: queueStore, logger: logger)
-        let scheduler = components.contains(.scheduler)
-            ? SchedulerService(catalog: catalog, runs: store, repairer: DeadRunRepairer(store: store), control: control,
-                               queueing: queueing, stateFile: SchedulerStateFile(dataDirectory: config.dataDir),
-                               lock: SchedulerLock(dataDirectory: config.dataDir), globalQueues: config.queues, zone: zone,
-                               logger: logger, onLeader: { StandardOutput.printFlushed("trellis scheduler is the leader") },
-                               leaderServices: [{ try await dispatcher.run() }, { try await sweeper.run() }])
-            : nil
+        let scheduler: SchedulerService?
+        if components.contains(.scheduler) {
+            let control = control(schedulerStore)
+            let dispatcher = QueueDispatcher(store: schedulerStore, queues: queueStore, catalog: catalog, globalQueues: config.queues,
+                                             starter: control, logger: logger)
+            let sweeper = DeadRunSweeper(store: schedulerStore, queues: queueStore, logger: logger)
+            scheduler = SchedulerService(
+                catalog: catalog, runs: schedulerStore, repairer: DeadRunRepairer(store: schedulerStore), control: control,
+                queueing: queueing(schedulerStore, queueStore), stateFile: SchedulerStateFile(dataDirectory: config.dataDir),
+                lock: SchedulerLock(dataDirectory: config.dataDir), globalQueues: config.queues, zone: zone,
+                logger: logger, onLeader: { StandardOutput.printFlushed("trellis scheduler is the leader") },
+                leaderServices: [{ try await dispatcher.run() }, { try await sweeper.run() }])
+        } else {
+            scheduler = nil
+        }
         // One service group: started in this order, shut down in reverse on SIGTERM or SIGINT
         // (the API stops taking requests first, then the scheduler lets go of its lock, then
         // the watcher stops). Any service ending ends the group.
         var services: [any Service] = [CatalogWatchService(watcher: watcher, catalog: catalog)]
+        if config.events.enabled {
+            services.append(EventRetentionService(dataDirectory: config.dataDir, retentionDays: config.events.retentionDays,
+                                                  logger: logger))
+        }
         if let scheduler { services.append(SchedulerLifecycleService(scheduler: scheduler)) }
         if let api { services.append(api) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -132,6 +137,29 @@ struct ServerSetup {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// A run store whose lifecycle events name `source`.
+    private func makeStore(source: EventSource) -> FileRunStore {
+        FileRunStore(dataDirectory: config.dataDir, logger: logger,
+                     events: EventLogSetup.recorder(enabled: config.events.enabled, dataDirectory: config.dataDir,
+                                                    source: source, logger: logger))
+    }
+
+    /// Detached run agents over `store`; they get `events.enabled` through the environment, and
+    /// never the API's credentials (their steps must not see them).
+    private func control(_ store: FileRunStore) -> DetachedRunControl {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRELLIS_AUTH_") }
+        environment["TRELLIS_EVENTS_ENABLED"] = config.events.enabled ? "true" : "false"
+        return DetachedRunControl(
+            executable: Executable.path,
+            globalArguments: ["--home", config.home, "--dags", config.dagsDir, "--data", config.dataDir],
+            store: store, environment: environment.map { ($0.key, $0.value) },
+            logDirectory: (config.dataDir as NSString).appendingPathComponent("logs"))
+    }
+
+    private func queueing(_ store: FileRunStore, _ queues: FileQueueStore) -> RunQueueing {
+        RunQueueing(reader: store, writer: store, queues: queues, globalQueues: config.queues)
     }
 
     /// The REST API: the Hummingbird application, itself a service.
@@ -146,6 +174,12 @@ struct ServerSetup {
             sources: .init(runs: FileRunMetricsSampler(store: store, queues: queueing.queues, now: startedAt),
                            catalog: catalog),
             version: TrellisVersion.current, startedAt: startedAt)
+        if config.events.enabled {
+            let reader = FileEventReader(log: FileEventLog(dataDirectory: config.dataDir, logger: logger))
+            environment.events = reader
+            // Index the day files in the background, so the first request does not pay for it.
+            Task.detached(priority: .background) { _ = try? reader.page(EventQuery(limit: 1)) }
+        }
         let auth = config.auth
         let settings = APIServerSettings(
             host: config.host, port: portOverride ?? config.port, mountPath: config.mountPath,

@@ -244,6 +244,13 @@ struct APIServerTests {
         let started = try await server.request("POST", "/api/v1/dags/slow/start", body: "{\"dagRunId\": \"s1\"}")
         #expect(started.status == 200, "\(started.text)")
         let stop = try await server.request("POST", "/api/v1/dag-runs/slow/s1/stop")
+        if stop.status != 200 {
+            // Diagnostics for an intermittent failure under heavy load: the run and its agent's output.
+            let details = try await server.request("GET", "/api/v1/dag-runs/slow/s1")
+            let logs = (try? FileManager.default.contentsOfDirectory(atPath: server.home.dataDirectory + "/logs")) ?? []
+            let agent = logs.map { (try? String(contentsOfFile: server.home.dataDirectory + "/logs/" + $0, encoding: .utf8)) ?? "" }
+            Issue.record("stop answered \(stop.status) \(stop.text); run: \(details.text); agent output: \(agent)")
+        }
         #expect(stop.status == 200)
         #expect(stop.body.isEmpty)
         _ = try await eventually("the run to be aborted") { () -> Bool? in

@@ -17,11 +17,13 @@ final class ServerHarness: @unchecked Sendable {
     private(set) var base: String
 
     /// Starts the server; `environment` adds TRELLIS_* settings (auth, base path…).
-    init(environment: [String: String] = [:], dags: [String: String] = [:], command: String = "server") throws {
+    init(environment: [String: String] = [:], dags: [String: String] = [:], command: String = "server",
+         prepare: (EngineHarness) throws -> Void = { _ in }) throws {
         home = try EngineHarness()
         self.environment = environment
         self.command = command
         for (name, yaml) in dags { try home.dag(name, yaml) }
+        try prepare(home)
         (process, port) = try Self.launch(home: home, environment: environment, command: command)
         base = "http://127.0.0.1:\(port)"
     }

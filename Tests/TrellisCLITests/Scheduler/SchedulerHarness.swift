@@ -15,7 +15,8 @@ struct SchedulerHarness {
     let catalog: FileDAGCatalog
     let logger: Logger
 
-    init() throws {
+    /// - Parameter events: whether the store writes lifecycle events (as the scheduler).
+    init(events: Bool = false) throws {
         directory = try TemporaryDirectory()
         dags = directory.url.appendingPathComponent("dags").path
         data = directory.url.appendingPathComponent("data").path
@@ -24,7 +25,8 @@ struct SchedulerHarness {
         var logger = Logger(label: "trellis.test")
         logger.logLevel = .critical
         self.logger = logger
-        store = FileRunStore(dataDirectory: data, logger: logger)
+        store = FileRunStore(dataDirectory: data, logger: logger,
+                             events: events ? EventRecorder(log: FileEventLog(dataDirectory: data, logger: logger), source: .scheduler) : nil)
         catalog = FileDAGCatalog(dagsDirectory: dags, suspendDirectory: data + "/suspend", logger: logger)
     }
 
