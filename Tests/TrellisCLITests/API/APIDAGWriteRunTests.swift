@@ -7,7 +7,7 @@ import TrellisStore
 @Suite("REST API: suspend, rename, stop-all, start-sync")
 struct APIDAGWriteRunTests {
     static let quick = "steps:\n  - {name: greet, command: 'echo hello'}\n"
-    static let slow = "steps:\n  - {name: wait, command: 'sleep 30'}\n"
+    static let slow = "steps:\n  - {name: wait, command: 'sleep 300'}\n"
 
     private func object(_ reply: ServerHarness.Reply) throws -> JSONObject {
         guard case .object(let object)? = reply.json else {

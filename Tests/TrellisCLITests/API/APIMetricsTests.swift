@@ -8,7 +8,7 @@ struct APIMetricsTests {
     static let quick = "steps:\n  - {name: hi, command: 'echo hi'}\n"
     static let paced = "steps:\n  - {name: pause, command: 'sleep 1.2'}\n"
     static let broken = "steps:\n  - {name: fail, command: 'exit 3'}\n"
-    static let slow = "steps:\n  - {name: wait, command: 'sleep 30'}\n"
+    static let slow = "steps:\n  - {name: wait, command: 'sleep 300'}\n"
     static let durationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, .infinity]
     static let queueWaitBuckets: [Double] = [1, 5, 10, 30, 60, 120, 300, 600, .infinity]
 

@@ -8,7 +8,7 @@ import TrellisStore
 @Suite("Queues: CLI and REST API")
 struct APIQueueTests {
     static let etl = "labels: [team]\nparams: [DAY=today]\nsteps:\n  - {name: a, command: 'true'}\n  - {name: b, command: 'true'}\n"
-    static let slow = "steps:\n  - {name: wait, command: 'sleep 30'}\n"
+    static let slow = "steps:\n  - {name: wait, command: 'sleep 300'}\n"
     static let shared = "queue: shared\nsteps:\n  - {name: a, command: 'true'}\n"
     static let config = "queues:\n  - name: shared\n    max_concurrency: 3\n"
 

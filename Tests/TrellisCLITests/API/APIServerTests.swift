@@ -7,7 +7,7 @@ import TrellisCore
 @Suite("REST API: trellis server")
 struct APIServerTests {
     static let hello = "description: says hello\nlabels: team=data, nightly\nsteps:\n  - {name: greet, command: 'echo hello', output: GREETING}\n"
-    static let slow = "steps:\n  - {name: wait, command: 'sleep 30'}\n"
+    static let slow = "steps:\n  - {name: wait, command: 'sleep 300'}\n"
 
     private func object(_ reply: ServerHarness.Reply) throws -> JSONObject {
         guard case .object(let object)? = reply.json else {
