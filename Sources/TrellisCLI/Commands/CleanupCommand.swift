@@ -38,7 +38,7 @@ struct CleanupCommand: ParsableCommand {
             if !dryRun && !yes {
                 throw CLIFailure(2, "cleanup deletes run history; add -y to confirm, or --dry-run to look first")
             }
-            let deleted = try context.store.deleteRuns(dagName: name, olderThanDays: days, now: Date(), dryRun: dryRun)
+            let deleted = context.store.deleteRuns(dagName: name, olderThanDays: days, now: Date(), dryRun: dryRun)
             for ref in deleted { print("\(dryRun ? "would delete" : "deleted") \(ref.name) \(ref.id)") }
             if !global.quiet { context.printError("\(deleted.count) run\(deleted.count == 1 ? "" : "s") \(dryRun ? "would be " : "")deleted") }
         } catch let failure as CLIFailure {
