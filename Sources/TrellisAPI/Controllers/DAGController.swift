@@ -57,25 +57,28 @@ struct DAGController {
         guard ["asc", "desc"].contains(order) else { throw APIError.badRequest("order must be asc or desc, got \"\(order)\"") }
         let needle = query["name"]?.lowercased() ?? ""
         let now = environment.now()
-        var items = environment.catalogIndex.items(of: environment.catalog).filter { item in
-            (needle.isEmpty || item.name.contains(needle) || item.fileName.contains(needle))
+        let all = environment.catalogIndex.items(of: environment.catalog)
+        var positions = all.indices.filter { index in
+            let item = all[index]
+            return (needle.isEmpty || item.name.contains(needle) || item.fileName.contains(needle))
                 && (filter.isEmpty || filter.matches(item.labels))
         }
         if sort == "name" {
-            if order == "desc" { items.reverse() }
+            if order == "desc" { positions.reverse() }
         } else {
-            // Small keys only: the position in name order breaks ties and absent times go last.
-            let keyed = items.enumerated().map { ($0.offset, environment.nextRuns.nextRun(of: $0.element.entry, after: now, zone: zone)) }
-            let ordered = keyed.sorted { lhs, rhs in
-                switch (lhs.1, rhs.1) {
-                case let (l?, r?): return l == r ? lhs.0 < rhs.0 : (order == "asc" ? l < r : l > r)
+            // Positions in name order break ties; absent times go last.
+            let next = environment.catalogIndex.nextRuns(of: environment.catalog, items: all, now: now,
+                                                         cache: environment.nextRuns, zone: zone)
+            positions.sort { lhs, rhs in
+                switch (next[lhs], next[rhs]) {
+                case let (l?, r?): return l == r ? lhs < rhs : (order == "asc" ? l < r : l > r)
                 case (.some, nil): return true
                 case (nil, .some): return false
-                case (nil, nil): return lhs.0 < rhs.0
+                case (nil, nil): return lhs < rhs
                 }
             }
-            items = ordered.map { items[$0.0] }
         }
+        let items = positions.map { all[$0] }
         let total = items.count
         let pageItems = items.dropFirst(Pagination.offset(page: page, perPage: perPage)).prefix(perPage)
         let dags = pageItems.map { item in

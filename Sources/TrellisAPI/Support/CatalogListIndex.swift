@@ -16,6 +16,9 @@ final class CatalogListIndex: Sendable {
     }
 
     private let cache = Mutex<(generation: Int, items: [Item])?>(nil)
+    /// Each item's next run (same order as ``items(of:)``) for one generation, valid until the
+    /// earliest of them comes (a DAG without schedule keeps `nil`).
+    private let nextRuns = Mutex<(generation: Int, validUntil: Date, dates: [Date?])?>(nil)
 
     /// The entries sorted by lower-cased DAG name (then file name, for a stable order).
     func items(of catalog: any DAGCatalog) -> [Item] {
@@ -28,5 +31,19 @@ final class CatalogListIndex: Sendable {
         }.sorted { ($0.name, $0.fileName) < ($1.name, $1.fileName) }
         cache.withLock { $0 = (generation, items) }
         return items
+    }
+
+    /// The next run of every item of ``items(of:)`` (by position), computed once per catalog
+    /// generation and reused until the earliest of them is due.
+    func nextRuns(of catalog: any DAGCatalog, items: [Item], now: Date, cache: NextRunCache, zone: TimeZone) -> [Date?] {
+        let generation = catalog.generation
+        if let cached = nextRuns.withLock({ $0 }), cached.generation == generation, cached.dates.count == items.count,
+           now < cached.validUntil {
+            return cached.dates
+        }
+        let dates = items.map { cache.nextRun(of: $0.entry, after: now, zone: zone) }
+        let validUntil = dates.compactMap { $0 }.min() ?? .distantFuture
+        nextRuns.withLock { $0 = (generation, validUntil, dates) }
+        return dates
     }
 }

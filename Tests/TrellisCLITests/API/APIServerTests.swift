@@ -176,6 +176,28 @@ struct APIServerTests {
         #expect(after["dags"]?.arrayValue?.first?["latestDAGRun"]?["finishedAt"]?.stringValue?.isEmpty == false)
     }
 
+    @Test("GET /dags?sort=nextRun orders by the next run (both orders), DAGs without a schedule last by name (schedules chosen never to tie)")
+    func sortByNextRun() async throws {
+        let server = try ServerHarness(dags: [
+            "b-minutely": "schedule: \"* * * * *\"\nsteps: [\"true\"]\n",
+            "a-yearly": "schedule: \"0 0 1 1 *\"\nsteps: [\"true\"]\n",
+            "c-leapday": "schedule: \"30 3 29 2 *\"\nsteps: [\"true\"]\n",
+            "z-none": "steps: [\"true\"]\n",
+            "m-none": "steps: [\"true\"]\n",
+        ])
+        defer { server.stop() }
+        func names(_ query: String) async throws -> [String] {
+            try await server.request("GET", "/api/v1/dags?\(query)").json?["dags"]?.arrayValue?.compactMap { $0["fileName"]?.stringValue } ?? []
+        }
+        #expect(try await names("sort=nextRun") == ["b-minutely", "a-yearly", "c-leapday", "m-none", "z-none"])
+        #expect(try await names("sort=nextRun&order=desc") == ["c-leapday", "a-yearly", "b-minutely", "m-none", "z-none"])
+        #expect(try await names("sort=nextRun&perPage=2&page=2") == ["c-leapday", "m-none"])
+        #expect(try await names("sort=name&order=desc") == ["z-none", "m-none", "c-leapday", "b-minutely", "a-yearly"])
+        #expect(try await names("sort=nextRun&name=none") == ["m-none", "z-none"])
+        let listed = try await server.request("GET", "/api/v1/dags?sort=nextRun&perPage=1").json?["dags"]?.arrayValue?.first
+        #expect(listed?["nextRun"]?.stringValue?.isEmpty == false)
+    }
+
     @Test("GET /dags lists the catalog with filters and pagination; GET /dags/{fileName} has details")
     func dags() async throws {
         let server = try ServerHarness(dags: ["hello": Self.hello, "other": "steps: [\"true\"]\n", "broken": "steps: [\n"])
