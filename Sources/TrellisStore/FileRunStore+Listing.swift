@@ -29,7 +29,7 @@ extension FileRunStore {
         var walker = try DayFileWalker(layout: layout, dagName: dagName, notAfter: after?.day, globalDays: known)
         var found: [(entry: RunIndexEntry, day: String)] = []
         while found.count <= limit, let day = try walker.next() {
-            for entry in try DayIndex.fold(fileAt: day.path) {
+            for entry in try foldedDays.fold(fileAt: day.path) {
                 if let after, day.day == after.day, RunOrderKey(entry) <= after.key { continue }
                 guard RunLayout.isSafeName(entry.dag), RunLayout.isSafeName(entry.runId),
                       Posix.exists(layout.rootRunDirectory(entry.run, day: day.day) + "/run.json") else { continue }

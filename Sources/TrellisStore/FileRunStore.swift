@@ -33,6 +33,8 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
     /// Per DAG name: its newest run as the newest day index says, valid while the stamps of the
     /// folders and the index file on the way to it are unchanged (`FileRunStore+Latest`).
     let latestEntries = Mutex<[String: LatestEntry]>([:])
+    /// Folded day index files, valid while their stamps are unchanged (``FoldedDayCache``).
+    let foldedDays = FoldedDayCache()
 
     final class AppendState {
         let encoder = SnapshotEncoder()

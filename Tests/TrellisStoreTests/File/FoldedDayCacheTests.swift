@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TrellisCore
+@testable import TrellisStore
+
+/// ``FoldedDayCache``: a day file is decoded once while unchanged, re-read after an append or a
+/// rewrite, and the cache stays within its entry limit.
+@Suite("Folded day cache")
+struct FoldedDayCacheTests {
+    private func line(_ id: String, _ status: RunStatus) -> String {
+        "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(status.rawValue),\"createdAt\":\"2026-11-29T12:00:00.000Z\",\"triggerType\":2,\"labels\":[]}\n"
+    }
+
+    @Test("unchanged files come from the cache; appends and rewrites are seen; the limit holds")
+    func cache() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/index.jsonl"
+        try Data((line("a", .running) + line("b", .queued)).utf8).write(to: URL(fileURLWithPath: path))
+        let cache = FoldedDayCache(limit: 3)
+        #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "b"])
+        // Same size and time, other bytes: still the cached fold (no read while the stamp holds).
+        let stamp = FileStamp(path: path)
+        try Data((line("a", .running) + line("c", .queued)).utf8).write(to: URL(fileURLWithPath: path + ".tmp"))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data((line("a", .running) + line("b", .queued)).utf8))
+        try handle.close()
+        if FileStamp(path: path) == stamp {
+            #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "b"])
+        }
+        // An append is seen at once: the last line of a run wins.
+        let append = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try append.seekToEnd()
+        try append.write(contentsOf: Data(line("a", .succeeded).utf8))
+        try append.close()
+        let folded = try cache.fold(fileAt: path)
+        #expect(folded.first { $0.runId == "a" }?.status == .succeeded)
+        // A rewrite (new inode, as retention does) is seen too.
+        try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path + ".new")
+        _ = rename(path + ".new", path)
+        #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "c"])
+        // A missing file folds to nothing; a file over the limit is returned but not kept.
+        #expect(try cache.fold(fileAt: directory.path + "/missing.jsonl").isEmpty)
+        let big = directory.path + "/big.jsonl"
+        try Data((0..<5).map { line("r\($0)", .succeeded) }.joined().utf8).write(to: URL(fileURLWithPath: big))
+        #expect(try cache.fold(fileAt: big).count == 5)
+    }
+}
