@@ -15,13 +15,7 @@ enum EventLogSetup {
     /// `TRELLIS_CONFIG`) and `TRELLIS_EVENTS_ENABLED`; the defaults when it cannot be read (the
     /// command itself does not depend on the rest of the configuration).
     static func cliSettings(home: String?, environment: [String: String]) -> EventsConfig {
-        var text: String?
-        var path: String?
-        if let location = ConfigLoader.configFilePath(flag: nil, environment: environment, home: home),
-           let data = FileManager.default.contents(atPath: location.path) {
-            text = String(decoding: data, as: UTF8.self)
-            path = location.path
-        }
+        let (text, path) = (try? CLIConfig.file(flag: nil, home: home, environment: environment)) ?? (nil, nil)
         switch ConfigLoader.load(fileText: text, filePath: path, environment: environment,
                                  overrides: ConfigOverrides(home: home),
                                  currentDirectory: FileManager.default.currentDirectoryPath) {

@@ -7,6 +7,8 @@ import Glibc
 /// file under `data/`: a full disk must cost the message, never the process.
 enum StandardStreams {
     static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+    /// One line on stdout, written at once (not buffered: scripts and tests read it live).
+    static func line(_ text: String) { out(text + "\n") }
     static func err(_ text: String) { write(text, to: STDERR_FILENO) }
 
     private static func write(_ text: String, to fd: Int32) {

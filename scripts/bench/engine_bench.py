@@ -45,6 +45,25 @@ def summary(values):
 def iso(text):
     return datetime.fromisoformat(text).timestamp() if text else None
 
+def stored_snapshot(data, dag, run_id):
+    """A run's latest stored snapshot: the last complete line of its latest attempt's
+    status.jsonl, found through data/runs/<dag>/by-id/<run_id>; None when there is none yet."""
+    try:
+        with open(os.path.join(data, "runs", dag, "by-id", run_id)) as f:
+            folder = os.path.join(data, "runs", f.read().strip())
+        attempts = sorted(glob.glob(os.path.join(folder, "attempts", "*", "status.jsonl")))
+        with open(attempts[-1], "rb") as f:
+            lines = f.read().splitlines()
+    except (OSError, IndexError):
+        return None
+    for line in reversed(lines):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return None
+
+
 class QueueBench:
     """A temporary home with the global queue `bench` (max_concurrency 4), served by start-all."""
 
@@ -87,20 +106,7 @@ class QueueBench:
 
     def snapshot(self, run_id):
         """The run's latest stored snapshot (status.jsonl of its latest attempt), or None."""
-        try:
-            with open(os.path.join(self.data, "runs", "qb", "by-id", run_id)) as f:
-                folder = os.path.join(self.data, "runs", f.read().strip())
-            attempts = sorted(glob.glob(os.path.join(folder, "attempts", "*", "status.jsonl")))
-            with open(attempts[-1], "rb") as f:
-                lines = f.read().splitlines()
-        except (OSError, IndexError):
-            return None
-        for line in reversed(lines):
-            try:
-                return json.loads(line)
-            except ValueError:
-                continue
-        return None
+        return stored_snapshot(self.data, "qb", run_id)
 
     def ended(self, run_id, timeout=120):
         deadline = time.time() + timeout

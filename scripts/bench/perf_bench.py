@@ -98,20 +98,7 @@ class Home:
 
     def snapshot(self, dag, run_id):
         """The run's latest stored snapshot (ms precision), or None."""
-        try:
-            with open(os.path.join(self.data, "runs", dag, "by-id", run_id)) as f:
-                folder = os.path.join(self.data, "runs", f.read().strip())
-            attempts = sorted(os.listdir(os.path.join(folder, "attempts")))
-            with open(os.path.join(folder, "attempts", attempts[-1], "status.jsonl"), "rb") as f:
-                lines = f.read().splitlines()
-        except (OSError, IndexError):
-            return None
-        for line in reversed(lines):
-            try:
-                return json.loads(line)
-            except ValueError:
-                continue
-        return None
+        return engine_bench.stored_snapshot(self.data, dag, run_id)
 
     def ended(self, dag, run_id, timeout=300):
         deadline = time.time() + timeout

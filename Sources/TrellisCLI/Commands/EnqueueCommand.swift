@@ -69,7 +69,7 @@ struct EnqueueCommand: ParsableCommand {
                 default: throw CLIFailure(1, error.message)
                 }
             }
-            if !global.quiet { StandardOutput.printFlushed(snapshot.run.id) }
+            if !global.quiet { StandardStreams.line(snapshot.run.id) }
         } catch let failure as CLIFailure {
             throw failure.exit()
         }
@@ -81,28 +81,5 @@ extension CommandContext {
     func queueing(globalQueues: [QueueConfig]) -> RunQueueing {
         RunQueueing(reader: store, writer: store, queues: FileQueueStore(dataDirectory: dataDirectory, logger: logger),
                     globalQueues: globalQueues)
-    }
-}
-
-/// The config file (DAG-FORMAT §18) for commands that need its settings (global queues).
-enum CLIConfig {
-    static func load(global: GlobalOptions, configFile: String?) throws -> TrellisConfig {
-        let environment = ProcessInfo.processInfo.environment
-        var text: String?
-        var path: String?
-        if let location = ConfigLoader.configFilePath(flag: configFile, environment: environment, home: global.home) {
-            if let data = FileManager.default.contents(atPath: location.path) {
-                text = String(decoding: data, as: UTF8.self)
-                path = location.path
-            } else if location.required {
-                throw CLIFailure(2, "cannot read the config file \(location.path)")
-            }
-        }
-        let overrides = ConfigOverrides(home: global.home, dagsDir: global.dagsDir, dataDir: global.dataDir)
-        switch ConfigLoader.load(fileText: text, filePath: path, environment: environment, overrides: overrides,
-                                 currentDirectory: FileManager.default.currentDirectoryPath) {
-        case .success(let config): return config
-        case .failure(let errors): throw CLIFailure(2, errors.description)
-        }
     }
 }

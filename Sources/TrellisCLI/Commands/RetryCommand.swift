@@ -38,30 +38,11 @@ struct RetryCommand: AsyncParsableCommand {
             if previous.status.isActive || lock == nil {
                 throw CLIFailure(1, "run \(ref.id) is still active (\(previous.status.label)); stop it first")
             }
-            let fileName = (header.sourceFileName ?? ref.name) + ".yaml"
-            let loaded = DAGLoader.load(text: spec, fileName: fileName)
-            guard loaded.isValid, var dag = loaded.dag else {
-                throw CLIFailure(2, "the DAG text stored with the run is invalid:\n" + loaded.errors.map(\.description).joined(separator: "\n"))
-            }
-            dag.name = ref.name
-            let overrides: ParamOverrides = header.rawParamsJSON.flatMap { try? JSONValue.parse($0) }.map { .json($0) }
-                ?? (header.params.isEmpty ? .none : .text(header.params))
-            let params: ResolvedParams
-            switch ParamResolver.resolve(dag.params, overrides: overrides) {
-            case .success(let value): params = value
-            case .failure(let errors): throw CLIFailure(2, "stored params no longer resolve: \(errors)")
-            }
-            if let step, dag.step(named: step) == nil { throw CLIFailure(2, "no step \"\(step)\" in \(ref.name)") }
-            let dagDirectory = header.sourceFileName.map { _ in context.dagsDirectory } ?? context.dagsDirectory
-            var request = RunRequest(dag: dag, header: header, params: params, dagDirectory: dagDirectory,
-                                     hostEnvironment: context.environment)
+            var request = try StoredRunRequest.make(ref, header: header, spec: spec, context: context, global: global)
+            if let step, request.dag.step(named: step) == nil { throw CLIFailure(2, "no step \"\(step)\" in \(ref.name)") }
             request.retryOf = previous
             request.retryStep = step
-            request.defaultShell = context.environment["TRELLIS_DEFAULT_SHELL"].map(ShellWords.split)
-            request.subDAGLauncher = SubDAGLaunchConfig(
-                executable: Executable.path, globalArguments: global.forwardedArguments(environment: context.environment),
-                dagsDirectory: context.dagsDirectory)
-            if !global.quiet { StandardOutput.printFlushed(ref.id) }
+            if !global.quiet { StandardStreams.line(ref.id) }
             let final = try await AgentRunner.run(request, context: context)
             throw ExitCode(final.status.isSuccessful ? 0 : 1)
         } catch let failure as CLIFailure {

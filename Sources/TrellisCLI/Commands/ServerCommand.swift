@@ -42,25 +42,9 @@ struct ServerSetup {
     let portOverride: Int?
 
     init(global: GlobalOptions, configFile: String?, host: String?, port: Int?) throws {
-        let environment = ProcessInfo.processInfo.environment
-        var text: String?
-        var path: String?
-        if let location = ConfigLoader.configFilePath(flag: configFile, environment: environment, home: global.home) {
-            if let data = FileManager.default.contents(atPath: location.path) {
-                text = String(decoding: data, as: UTF8.self)
-                path = location.path
-            } else if location.required {
-                throw CLIFailure(2, "cannot read the config file \(location.path)")
-            }
-        }
         // Port 0 ("any free port") is for tests and scripts; the config itself keeps 1–65535.
-        let overrides = ConfigOverrides(home: global.home, host: host, port: port == 0 ? nil : port,
-                                        dagsDir: global.dagsDir, dataDir: global.dataDir)
-        switch ConfigLoader.load(fileText: text, filePath: path, environment: environment, overrides: overrides,
-                                 currentDirectory: FileManager.default.currentDirectoryPath) {
-        case .success(let loaded): config = loaded
-        case .failure(let errors): throw CLIFailure(2, errors.description)
-        }
+        config = try CLIConfig.load(global: global, configFile: configFile, overrides: ConfigOverrides(
+            home: global.home, host: host, port: port == 0 ? nil : port, dagsDir: global.dagsDir, dataDir: global.dataDir))
         var logger = Logger(label: "trellis.server")
         logger.logLevel = Logger.Level(rawValue: config.logLevel.rawValue) ?? .info
         self.logger = logger
@@ -117,7 +101,7 @@ struct ServerSetup {
                 catalog: catalog, runs: schedulerStore, repairer: DeadRunRepairer(store: schedulerStore), control: control,
                 queueing: queueing(schedulerStore, queueStore), stateFile: SchedulerStateFile(dataDirectory: config.dataDir),
                 lock: SchedulerLock(dataDirectory: config.dataDir), globalQueues: config.queues, zone: zone,
-                logger: logger, onLeader: { StandardOutput.printFlushed("trellis scheduler is the leader") },
+                logger: logger, onLeader: { StandardStreams.line("trellis scheduler is the leader") },
                 leaderServices: [{ try await dispatcher.run() }, { try await sweeper.run() }])
         } else {
             scheduler = nil
@@ -149,7 +133,7 @@ struct ServerSetup {
     /// Detached run agents over `store`; they get `events.enabled` through the environment, and
     /// never the API's credentials (their steps must not see them).
     private func control(_ store: FileRunStore) -> DetachedRunControl {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRELLIS_AUTH_") }
+        var environment = ProcessInfo.processInfo.environment.filter { !HostEnvironmentFilter.isSecret($0.key) }
         environment["TRELLIS_EVENTS_ENABLED"] = config.events.enabled ? "true" : "false"
         return DetachedRunControl(
             executable: Executable.path,
@@ -190,7 +174,7 @@ struct ServerSetup {
         let host = config.host
         let application = APIServer(settings: settings, environment: environment, logger: logger)
             .application(onServerRunning: { port in
-                StandardOutput.printFlushed("trellis server listening on \(host):\(port)")
+                StandardStreams.line("trellis server listening on \(host):\(port)")
             })
         return application
     }

@@ -35,28 +35,11 @@ extension StartCommand {
            ![".yaml", ".yml"].contains(where: { FileManager.default.fileExists(atPath: context.dagsDirectory + "/" + stem + $0) }) {
             throw CLIFailure(1, "the DAG file \(stem).yaml of run \(ref.id) no longer exists in \(context.dagsDirectory)")
         }
-        let loaded = DAGLoader.load(text: spec, fileName: (header.sourceFileName ?? ref.name) + ".yaml")
-        guard loaded.isValid, var dag = loaded.dag else {
-            throw CLIFailure(2, "the DAG text stored with the run is invalid:\n" + loaded.errors.map(\.description).joined(separator: "\n"))
-        }
-        dag.name = ref.name
-        let overrides: ParamOverrides = header.rawParamsJSON.flatMap { try? JSONValue.parse($0) }.map { .json($0) }
-            ?? (header.params.isEmpty ? .none : .text(header.params))
-        let params: ResolvedParams
-        switch ParamResolver.resolve(dag.params, overrides: overrides) {
-        case .success(let value): params = value
-        case .failure(let errors): throw CLIFailure(2, "stored params no longer resolve: \(errors)")
-        }
-        var request = RunRequest(dag: dag, header: header, params: params, dagDirectory: context.dagsDirectory,
-                                 hostEnvironment: context.environment)
+        var request = try StoredRunRequest.make(ref, header: header, spec: spec, context: context, global: global)
         // A queued retry (a DAG on a global queue): the attempt that runs is a retry of the
         // node states the queued attempt carries (§13.1).
         if current.triggerType == .retry { request.retryOf = current }
-        request.defaultShell = context.environment["TRELLIS_DEFAULT_SHELL"].map(ShellWords.split)
-        request.subDAGLauncher = SubDAGLaunchConfig(
-            executable: Executable.path, globalArguments: global.forwardedArguments(environment: context.environment),
-            dagsDirectory: context.dagsDirectory)
-        if !global.quiet { StandardOutput.printFlushed(ref.id) }
+        if !global.quiet { StandardStreams.line(ref.id) }
         let final = try await AgentRunner.run(request, context: context)
         throw ExitCode(final.status.isSuccessful ? 0 : 1)
     }

@@ -96,7 +96,7 @@ struct StartCommand: AsyncParsableCommand {
             } catch {
                 throw CLIFailure(error.code == .runExists ? 2 : 1, "\(error)")
             }
-            if !global.quiet { StandardOutput.printFlushed(header.run.id) }
+            if !global.quiet { StandardStreams.line(header.run.id) }
             var request = RunRequest(dag: loaded.dag, header: header, params: resolved,
                                      dagDirectory: (loaded.path as NSString).deletingLastPathComponent,
                                      hostEnvironment: context.environment)
@@ -162,13 +162,6 @@ enum Executable {
     static var path: String {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
         return CommandLine.arguments[0]
-    }
-}
-
-/// Prints a line and flushes at once, so a parent reading the pipe sees it while the run goes on.
-enum StandardOutput {
-    static func printFlushed(_ line: String) {
-        StandardStreams.out(line + "\n")
     }
 }
 

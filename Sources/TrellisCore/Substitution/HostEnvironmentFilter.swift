@@ -24,9 +24,14 @@ public enum HostEnvironmentFilter {
     /// explicit `env_passthrough` entry passes one.
     public static let secretPrefixes = ["TRELLIS_AUTH_"]
 
+    /// Whether `name` is one of the server's secrets, which no run agent needs.
+    public static func isSecret(_ name: String) -> Bool {
+        secretPrefixes.contains { name.hasPrefix($0) }
+    }
+
     /// Whether `name` passes without being listed in `env_passthrough`.
     public static func passes(_ name: String) -> Bool {
-        guard !secretPrefixes.contains(where: { name.hasPrefix($0) }) else { return false }
+        guard !isSecret(name) else { return false }
         return names.contains(name) || prefixes.contains { name.hasPrefix($0) }
     }
 }

@@ -10,10 +10,10 @@ extension RunAgent {
         // A stop that came while the run was queued or being dispatched (the cancel request is
         // written before this agent took over) stops it before any step starts. A retry of a
         // finished run starts clean: an old request belongs to an earlier attempt.
-        let waitingStatus = request.retryOf?.status ?? (try? deps.reader.latestSnapshot(of: run))??.status
-        let stoppedBeforeStart = (waitingStatus == .queued || waitingStatus == .notStarted)
-            && FileManager.default.fileExists(atPath: deps.files.paths(of: run, attemptId: "").cancelRequest)
+        let cancelRequested = { FileManager.default.fileExists(atPath: self.deps.files.paths(of: run, attemptId: "").cancelRequest) }
+        let stoppedBeforeStart: Bool
         if let previous = request.retryOf {
+            stoppedBeforeStart = previous.status == .queued && cancelRequested()
             let planner = RetryResetPlanner(steps: request.dag.steps)
             let states = previous.nodes.map(\.state)
             let reset = try request.retryStep.map { try planner.reset(previous: states, step: $0) } ?? planner.reset(previous: states)
@@ -39,6 +39,7 @@ extension RunAgent {
                 throw RunAgentError("run \(run) has no stored state")
             }
             snapshot = created
+            stoppedBeforeStart = (created.status == .queued || created.status == .notStarted) && cancelRequested()
             if snapshot.nodes.isEmpty { snapshot.nodes = request.dag.steps.map { NodeRecord(name: $0.name) } }
         }
         // A cancel request is never removed here: a new or queued run has no stale one (a
