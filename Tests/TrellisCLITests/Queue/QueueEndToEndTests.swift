@@ -51,14 +51,7 @@ struct QueueEndToEndTests {
 
     /// The records of `data/queues/<queue>.jsonl`.
     static func queueRecords(_ home: EngineHarness, _ queue: String) throws -> [QueueRecord] {
-        let text = (try? String(contentsOfFile: home.dataDirectory + "/queues/\(queue).jsonl", encoding: .utf8)) ?? ""
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Timestamps.parse(text) else { throw QueueTestFailure("bad date \(text)") }
-            return date
-        }
-        return try text.split(separator: "\n").map { try decoder.decode(QueueRecord.self, from: Data($0.utf8)) }
+        try queueFileRecords(home.dataDirectory + "/queues/\(queue).jsonl")
     }
 
     /// The run IDs of `GET /queues/<queue>/items` (queued runs, FIFO).

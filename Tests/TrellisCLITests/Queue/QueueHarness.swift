@@ -57,14 +57,7 @@ struct QueueHarness {
 
     /// The records of `data/queues/<queue>.jsonl`.
     func records(_ queue: String) throws -> [QueueRecord] {
-        let text = (try? String(contentsOfFile: queues.directory + "/\(queue).jsonl", encoding: .utf8)) ?? ""
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Timestamps.parse(text) else { throw QueueTestFailure("bad date \(text)") }
-            return date
-        }
-        return try text.split(separator: "\n").map { try decoder.decode(QueueRecord.self, from: Data($0.utf8)) }
+        try queueFileRecords(queues.directory + "/\(queue).jsonl")
     }
 
     /// Waits (bounded) until the queue file holds a record `op` of `runID`, and returns the
@@ -113,6 +106,18 @@ func withServices<T: Sendable>(_ services: [@Sendable () async throws -> Void],
             throw error
         }
     }
+}
+
+/// The records of a queue file, each line decoded as the store wrote it.
+func queueFileRecords(_ path: String) throws -> [QueueRecord] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .custom { decoder in
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = Timestamps.parse(text) else { throw QueueTestFailure("bad date \(text)") }
+        return date
+    }
+    return try text.split(separator: "\n").map { try decoder.decode(QueueRecord.self, from: Data($0.utf8)) }
 }
 
 /// Bounded polling for an outcome in another process.
