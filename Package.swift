@@ -32,6 +32,7 @@ let package = Package(
                 "TrellisCatalog",
                 "TrellisWatcher",
                 "TrellisMetrics",
+                "CTrellisSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

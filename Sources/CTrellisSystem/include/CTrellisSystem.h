@@ -78,6 +78,10 @@ int trellis_pdeathsig_self(int sig);
  * exited (also for processes that are not our children). Returns -1 with errno set. */
 int trellis_pidfd_open(int pid);
 
+/* malloc_trim(0): gives every whole free page of every malloc arena back to the kernel.
+ * Returns 1 when memory was released, else 0 (also where glibc is not the allocator). */
+int trellis_malloc_trim(void);
+
 #ifdef __cplusplus
 }
 #endif

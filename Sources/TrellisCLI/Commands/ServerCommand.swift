@@ -109,7 +109,7 @@ struct ServerSetup {
         // One service group: started in this order, shut down in reverse on SIGTERM or SIGINT
         // (the API stops taking requests first, then the scheduler lets go of its lock, then
         // the watcher stops). Any service ending ends the group.
-        var services: [any Service] = [CatalogWatchService(watcher: watcher, catalog: catalog)]
+        var services: [any Service] = [CatalogWatchService(watcher: watcher, catalog: catalog), HeapTrimService()]
         if config.events.enabled {
             services.append(EventRetentionService(dataDirectory: config.dataDir, retentionDays: config.events.retentionDays,
                                                   logger: logger))

@@ -98,15 +98,32 @@ public struct Condition: Sendable, Hashable {
 }
 
 /// The handler steps (§9).
+///
+/// The steps live in a dictionary rather than in five inline optionals: a `Step` is several
+/// hundred bytes, and five of them inline made every `DAG` (and every catalog entry holding one)
+/// about 3.5 KiB, nearly all of it empty. Most DAGs have no handler, and an empty dictionary
+/// allocates nothing.
 public struct HandlerOn: Sendable, Hashable {
-    public var initialize: Step?
-    public var success: Step?
-    public var failure: Step?
-    public var abort: Step?
-    public var exit: Step?
+    /// The handler kinds, in the order they can run.
+    public enum Kind: Int, Sendable, Hashable, CaseIterable {
+        case initialize, success, failure, abort, exit
+    }
+
+    private var steps: [Kind: Step] = [:]
 
     public init() {}
 
+    public subscript(kind: Kind) -> Step? {
+        get { steps[kind] }
+        set { steps[kind] = newValue }
+    }
+
+    public var initialize: Step? { get { self[.initialize] } set { self[.initialize] = newValue } }
+    public var success: Step? { get { self[.success] } set { self[.success] = newValue } }
+    public var failure: Step? { get { self[.failure] } set { self[.failure] = newValue } }
+    public var abort: Step? { get { self[.abort] } set { self[.abort] = newValue } }
+    public var exit: Step? { get { self[.exit] } set { self[.exit] = newValue } }
+
     /// Every defined handler, in the order they can run.
-    public var all: [Step] { [initialize, success, failure, abort, exit].compactMap { $0 } }
+    public var all: [Step] { Kind.allCases.compactMap { steps[$0] } }
 }
