@@ -2,19 +2,21 @@ import Foundation
 import TrellisCore
 
 extension DetachedRunControl: QueuedRunStarting {
-    /// Launches `trellis start --queued` for a claimed run (§14.3) and returns once the run has
-    /// left `queued`. An agent that has not started the run within `deadline` is killed before
-    /// ``StartTimeout`` is thrown; one that exits first throws with its output. The run itself is
-    /// left as it is: failing it and dropping its queue item is the dispatcher's part.
-    func startQueued(_ run: RunRef, deadline: Duration) async throws -> RunSnapshot {
-        let arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id", run.id, run.name]
+    /// Launches `trellis start --queued [--claim <token>]` for a claimed run (§14.3) and returns
+    /// once the run has left `queued`. An agent that has not started the run within `deadline` is
+    /// killed before ``StartTimeout`` is thrown; one that exits first throws with its output. The
+    /// run itself is left as it is: failing it and dropping its queue item is the dispatcher's part.
+    func startQueued(_ run: RunRef, claim token: String?, deadline: Duration) async throws -> RunSnapshot {
+        var arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id", run.id]
+        if let token { arguments += ["--claim", token] }
+        arguments.append(run.name)
         return try await launch(arguments, logName: "agent-\(run.id)-queued.log", deadline: deadline, killOnTimeout: true) {
             guard let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .queued else { return nil }
             return snapshot
         }
     }
 
-    func startQueued(_ run: RunRef) async throws -> RunSnapshot {
-        try await startQueued(run, deadline: Self.startDeadline)
+    func startQueued(_ run: RunRef, claim token: String?) async throws -> RunSnapshot {
+        try await startQueued(run, claim: token, deadline: Self.startDeadline)
     }
 }

@@ -43,6 +43,11 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(name: .customLong("queued"), help: .hidden)
     var queued = false
 
+    /// Set by the queue dispatcher with `--queued`: the token of the claim this agent was
+    /// started for; the run starts only while that claim is current (StartCommand+Queued.swift).
+    @Option(name: .customLong("claim"), help: .hidden)
+    var claim: String?
+
     /// Set by the scheduler (§15.2): the run's trigger, `scheduler`.
     @Option(name: .customLong("trigger"), help: .hidden)
     var trigger: String?
@@ -59,6 +64,7 @@ struct StartCommand: AsyncParsableCommand {
 
     func validate() throws {
         if queued { return try validateQueued() }
+        if claim != nil { throw ValidationError("--claim goes with --queued") }
         if let runID, !NameRules.isValidRunID(runID) {
             throw ValidationError("run ID \"\(runID)\" is invalid: use 1-64 characters of letters, digits, \"-\" and \"_\"")
         }

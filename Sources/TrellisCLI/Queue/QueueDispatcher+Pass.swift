@@ -52,9 +52,13 @@ extension QueueDispatcher {
         return live
     }
 
-    /// Plans one queue under its lock, writes the snapshots of aborted and expired runs, and
-    /// appends the plan's records. Any failure leaves the queue as it was for the next pass.
+    /// Plans one queue under its lock, writes the snapshots of aborted and expired runs, holds
+    /// the run locks of reopened claims while their records are appended, and appends the plan's
+    /// records with a new token per claim. Any failure leaves the queue as it was for the next pass.
     func plan(_ queue: String, live: Set<RunRef>, inFlight: Set<RunRef>) -> [Claim] {
+        // Released once the records are durable, after `update` returned.
+        var reopenLocks: [any RunLock] = []
+        defer { reopenLocks.forEach { $0.release() } }
         do {
             return try queues.update(queue) { state in
                 let time = now()
@@ -76,13 +80,31 @@ extension QueueDispatcher {
                 for run in plan.expiredClaims where try !markFailedBeforeStart(run, error: plan.claimTimeoutError) {
                     throw StoreError(.io, "run \(run) holds its lock after its claim expired")
                 }
+                for run in plan.reopened { reopenLocks.append(try lockForReopen(run)) }
                 log(plan)
-                return (plan.records(at: time), plan.claims.map { Claim(run: $0, queue: queue) })
+                let tokens = Dictionary(uniqueKeysWithValues: plan.claims.map { ($0, QueueRecord.newClaimToken()) })
+                return (plan.records(at: time, tokens: tokens), plan.claims.map { Claim(run: $0, queue: queue, token: tokens[$0]) })
             }
         } catch {
             logger.error("cannot dispatch a queue", metadata: ["queue": "\(queue)", "error": "\(error)"])
             return []
         }
+    }
+
+    /// The run lock of a claim to reopen, with the run still `queued`. Holding it until the
+    /// `reopen` is durable is the dispatcher's half of the fence: an agent of the old claim that
+    /// holds the lock is about to check or to start the run, so its claim is left alone
+    /// (throws; the queue waits for the next pass), and one that takes the lock later finds the
+    /// claim reopened.
+    func lockForReopen(_ run: RunRef) throws -> any RunLock {
+        guard let lock = try store.tryLock(run) else {
+            throw StoreError(.io, "run \(run) holds its lock while its claim is lost")
+        }
+        guard try store.latestSnapshot(of: run)?.status == .queued else {
+            lock.release()
+            throw StoreError(.io, "run \(run) left queued while its lost claim was being reopened")
+        }
+        return lock
     }
 
     /// The run of an item as the planner needs it; `nil` when it does not exist.
@@ -126,6 +148,10 @@ extension QueueDispatcher {
         }
         for run in plan.aborts {
             logger.info("aborted a queued run of a suspended DAG", metadata: ["queue": "\(plan.queue)", "dag.name": "\(run.name)", "run.id": "\(run.id)"])
+        }
+        for run in plan.reopened {
+            logger.warning("a claimed run never started; its claim is reopened",
+                           metadata: ["queue": "\(plan.queue)", "dag.name": "\(run.name)", "run.id": "\(run.id)"])
         }
         for run in plan.expiredClaims {
             logger.warning("a claimed run never started", metadata: ["queue": "\(plan.queue)", "dag.name": "\(run.name)", "run.id": "\(run.id)"])

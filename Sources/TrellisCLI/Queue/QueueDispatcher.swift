@@ -12,17 +12,20 @@ import TrellisWatcher
 /// A pass reads every queue file, counts each queue's live runs (root runs whose latest
 /// snapshot says `running` and whose lock is held — dead ones are repaired on the way, and
 /// direct starts count), then, under each queue file's lock, asks ``DispatchPlanner`` what to do
-/// and appends its records: `claim` for the runs to start, `drop`/`done` for the items it
-/// settles. Each claimed run is started by its own child task through ``QueuedRunStarting``
-/// (a detached `trellis start --queued` agent); a start that fails — spawn error, agent exited
-/// before taking the lock, or no `running` within 10 s — marks the run `failed` with that error
-/// and drops it with a `drop` carrying the error. It is never retried.
+/// and appends its records: `claim` (with a new token) for the runs to start, `drop`/`done` for
+/// the items it settles. Each claimed run is started by its own child task through
+/// ``QueuedRunStarting`` (a detached `trellis start --queued --claim <token>` agent, fenced by
+/// the token: ``QueuedStartFence``); a start that fails — spawn error, agent exited before
+/// taking the lock, or no `running` within 10 s — marks the run `failed` with that error and
+/// drops it with a `drop` carrying the error. It is never retried.
 ///
 /// Passes run at once when a queue file changes (inotify on `data/queues/`: an enqueue, or the
 /// `done` a finished run appends), when a start ends, and every `passInterval` (5 s) anyway.
 /// ``run()`` returns when its task is cancelled; agents already started keep running, and a
-/// claim whose start was in flight is settled by the next dispatcher's pass (failed once it is
-/// older than the claim timeout while its run is still `queued`).
+/// claim whose start was in flight is settled by the next dispatcher's pass: once it is older
+/// than the claim timeout while its run is still `queued` and its run lock is free, the claim
+/// is reopened and the run claimed again with a new token (an agent of the old claim that comes
+/// late loses the fence); after ``DispatchPlanner/maxReopens`` reopens the run is failed.
 ///
 /// Run it in one process per data directory — the scheduler that holds the scheduler lock.
 public struct QueueDispatcher: Sendable {
@@ -49,15 +52,18 @@ public struct QueueDispatcher: Sendable {
     ///     ``DetachedRunControl``).
     ///   - passInterval: the longest pause between passes (5 s).
     ///   - claimTimeout: how old a claim that no start of this dispatcher covers may get while its
-    ///     run stays `queued` before the run is failed (a dispatcher that died mid-start); above
-    ///     the starter's own 10 s so that a live dispatcher's start always settles first.
+    ///     run stays `queued` before it is reopened (a dispatcher that died mid-start); above the
+    ///     starter's own 10 s so that a live dispatcher's start always settles first.
+    ///   - maxReopens: how many times one item's lost claims are reopened before its run is
+    ///     failed instead (2).
     ///   - liveRunWindow: how far back, by creation time, the run listing is searched for live
     ///     runs (2 days); claimed items are checked whatever their age.
     ///   - now: the clock of records, claims and repairs.
     ///   - sleep: how the pause between passes is waited (tests inject their own).
     public init(store: any RunReader & RunWriter & RunLocking, queues: FileQueueStore, catalog: FileDAGCatalog,
                 globalQueues: [QueueConfig], starter: any QueuedRunStarting, logger: Logger,
-                passInterval: Duration = .seconds(5), claimTimeout: TimeInterval = 15, liveRunWindow: TimeInterval = 2 * 86_400,
+                passInterval: Duration = .seconds(5), claimTimeout: TimeInterval = 15, maxReopens: Int = 2,
+                liveRunWindow: TimeInterval = 2 * 86_400,
                 now: @escaping @Sendable () -> Date = { Date() },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.store = store
@@ -65,7 +71,7 @@ public struct QueueDispatcher: Sendable {
         self.catalog = catalog
         self.globalQueues = globalQueues
         self.starter = starter
-        planner = DispatchPlanner(claimTimeout: claimTimeout)
+        planner = DispatchPlanner(claimTimeout: claimTimeout, maxReopens: maxReopens)
         reaper = DeadRunReaper(store: store, queues: queues, now: now, logger: logger)
         recent = RecentActiveRuns(reader: store, window: liveRunWindow)
         self.passInterval = passInterval
@@ -74,10 +80,11 @@ public struct QueueDispatcher: Sendable {
         self.logger = logger
     }
 
-    /// A claimed run and its queue.
+    /// A claimed run, its queue and the claim's token.
     struct Claim: Sendable, Hashable {
         var run: RunRef
         var queue: String
+        var token: String?
     }
 
     /// Dispatches until the task is cancelled, then returns. A watcher that cannot be set up is
@@ -135,7 +142,7 @@ public struct QueueDispatcher: Sendable {
     func start(_ claim: Claim) async {
         let metadata: Logger.Metadata = ["dag.name": "\(claim.run.name)", "run.id": "\(claim.run.id)", "queue": "\(claim.queue)"]
         do {
-            let snapshot = try await starter.startQueued(claim.run)
+            let snapshot = try await starter.startQueued(claim.run, claim: claim.token)
             logger.info("started a queued run", metadata: metadata.merging(["status": "\(snapshot.status.label)"]) { $1 })
         } catch {
             guard !(error is CancellationError), !Task.isCancelled else { return }
@@ -146,12 +153,12 @@ public struct QueueDispatcher: Sendable {
     }
 
     /// §14.3: under the queue's lock, a run whose start failed is marked `failed` with the error
-    /// and its still-claimed item dropped with it. Left alone when the item was settled already
-    /// or an agent holds the run's lock after all.
+    /// and its item, still claimed by this start, dropped with it. Left alone when the item was
+    /// settled or claimed again already, or an agent holds the run's lock after all.
     func settleFailedStart(_ claim: Claim, error message: String) {
         do {
             try queues.update(claim.queue) { state in
-                guard state.item(claim.run)?.phase == .claimed else { return ([], ()) }
+                guard let item = state.item(claim.run), item.phase == .claimed, item.token == claim.token else { return ([], ()) }
                 guard try markFailedBeforeStart(claim.run, error: message) else { return ([], ()) }
                 return ([QueueRecord(.drop, claim.run, at: now(), error: message)], ())
             }

@@ -32,20 +32,27 @@ public struct DispatchRunFacts: Sendable, Hashable {
 ///   so the runs behind it are not read.
 ///
 /// Claimed items that no start in flight covers are settled: a run still `queued` after
-/// ``claimTimeout`` never got its agent (the dispatcher that claimed it died) → failed, dropped
-/// with the error; a run that ended → `done`; a missing run → dropped. Running items (direct
-/// starts recorded with `start`) occupy a slot while their run is active and get `done` once
-/// it ended.
+/// ``claimTimeout`` never got its agent (the dispatcher that claimed it died, or its agent is
+/// stuck) → its claim is **reopened**: the item is open again in its place and takes part in
+/// the walk above, so it is claimed again with a new token while a slot is free; its old agent,
+/// if there is one, then loses the fence (``QueuedStartFence``). An item is reopened at most
+/// ``maxReopens`` times; then, and for a claim without a token (written before claims were
+/// fenced, whose agent cannot be fenced), the run is failed and dropped with the error. A run
+/// that ended → `done`; a missing run → dropped. Running items (direct starts recorded with
+/// `start`) occupy a slot while their run is active and get `done` once it ended.
 public struct DispatchPlanner: Sendable {
     /// The run error of a scheduler-triggered run of a suspended DAG (§14.3, §15.3).
     public static let suspendedError = "DAG suspended before dispatch"
 
-    /// How long a claimed run may stay `queued` before its start counts as failed (§14.3: no
+    /// How long a claimed run may stay `queued` before its claim counts as lost (§14.3: no
     /// `running` within 10 s of the claim).
     public var claimTimeout: TimeInterval
+    /// How many times a lost claim is reopened for a new claim before the run is failed.
+    public var maxReopens: Int
 
-    public init(claimTimeout: TimeInterval = 10) {
+    public init(claimTimeout: TimeInterval = 10, maxReopens: Int = 2) {
         self.claimTimeout = claimTimeout
+        self.maxReopens = maxReopens
     }
 
     /// The run error of a claim whose run agent never started.
@@ -102,6 +109,8 @@ public struct DispatchPlanner: Sendable {
             case .queued:
                 if inFlight.contains(run) || now.timeIntervalSince(item.since) < claimTimeout {
                     occupied.insert(run)
+                } else if item.token != nil && item.claims <= maxReopens {
+                    plan.reopened.append(run)
                 } else {
                     plan.expiredClaims.append(run)
                 }
@@ -124,7 +133,10 @@ public struct DispatchPlanner: Sendable {
         }
         plan.freeSlots = max(0, queue.concurrency - occupied.count)
         var free = plan.freeSlots
-        for item in queue.state.open {
+        // Reopened items wait in their old place, so they are walked with the open ones.
+        let waiting = plan.reopened.isEmpty ? queue.state
+            : queue.state.applying(plan.reopened.map { QueueRecord(.reopen, $0, at: now) })
+        for item in waiting.open {
             let run = item.run
             guard let current = facts(run), current.status == .queued, !queue.liveRuns.contains(run) else {
                 plan.drops.append(run)
@@ -164,7 +176,11 @@ public struct DispatchPlan: Sendable, Hashable {
     /// ``DispatchPlanner/suspendedError``; the item is dropped with that error.
     public var aborts: [RunRef] = []
     /// Claims whose run agent never started (no start in flight, still `queued` after the claim
-    /// timeout): the run becomes `failed`; the item is dropped with the error.
+    /// timeout), to give up: the item is open again (`reopen` with the error), before any claim
+    /// of the plan, which may claim it again.
+    public var reopened: [RunRef] = []
+    /// Claims whose run agent never started, reopened too often already or written without a
+    /// token: the run becomes `failed`; the item is dropped with the error.
     public var expiredClaims: [RunRef] = []
     /// Claimed or running items whose run has ended without its `done`: `done`.
     public var finished: [RunRef] = []
@@ -174,13 +190,14 @@ public struct DispatchPlan: Sendable, Hashable {
     public var claimTimeoutError: String
 
     public init(queue: String, claims: [RunRef] = [], drops: [RunRef] = [], aborts: [RunRef] = [],
-                expiredClaims: [RunRef] = [], finished: [RunRef] = [], freeSlots: Int = 0,
+                reopened: [RunRef] = [], expiredClaims: [RunRef] = [], finished: [RunRef] = [], freeSlots: Int = 0,
                 claimTimeoutError: String = DispatchPlanner().claimTimeoutError) {
         self.queue = queue
         self.claimTimeoutError = claimTimeoutError
         self.claims = claims
         self.drops = drops
         self.aborts = aborts
+        self.reopened = reopened
         self.expiredClaims = expiredClaims
         self.finished = finished
         self.freeSlots = freeSlots
@@ -188,16 +205,19 @@ public struct DispatchPlan: Sendable, Hashable {
 
     /// Whether the plan changes nothing.
     public var isEmpty: Bool {
-        claims.isEmpty && drops.isEmpty && aborts.isEmpty && expiredClaims.isEmpty && finished.isEmpty
+        claims.isEmpty && drops.isEmpty && aborts.isEmpty && reopened.isEmpty && expiredClaims.isEmpty && finished.isEmpty
     }
 
-    /// The queue records of the plan, all at `time`: settled items first (`done`, `drop`), then
-    /// the claims in dispatch order.
-    public func records(at time: Date) -> [QueueRecord] {
+    /// The queue records of the plan, all at `time`: `done` of ended runs, `reopen` of lost
+    /// claims (a reopened item may be dropped or claimed again below), `drop`s, then the claims
+    /// in dispatch order, each with its token from `tokens` (the dispatcher makes one per claim
+    /// and passes it to the claim's agent).
+    public func records(at time: Date, tokens: [RunRef: String] = [:]) -> [QueueRecord] {
         finished.map { QueueRecord(.done, $0, at: time) }
+            + reopened.map { QueueRecord(.reopen, $0, at: time, error: claimTimeoutError) }
             + drops.map { QueueRecord(.drop, $0, at: time) }
             + aborts.map { QueueRecord(.drop, $0, at: time, error: DispatchPlanner.suspendedError) }
             + expiredClaims.map { QueueRecord(.drop, $0, at: time, error: claimTimeoutError) }
-            + claims.map { QueueRecord(.claim, $0, at: time) }
+            + claims.map { QueueRecord(.claim, $0, at: time, token: tokens[$0]) }
     }
 }

@@ -9,8 +9,9 @@ import Foundation
 /// - **running**: occupying a slot (a dispatched run that started, or a direct start).
 ///
 /// Fold rules: `enqueue` opens an absent run (a run already in the queue keeps its place and
-/// phase); `claim` moves an open or absent run to claimed; `start` makes any run running;
-/// `done`, `dequeue` and `drop` remove the run whatever its phase.
+/// phase); `claim` moves an open or absent run to claimed, with the claim's token, and counts
+/// it; `reopen` moves a claimed run back to open, keeping its place and its count of claims;
+/// `start` makes any run running; `done`, `dequeue` and `drop` remove the run whatever its phase.
 public struct QueueState: Sendable, Hashable {
     public enum Phase: String, Sendable, Hashable {
         case open
@@ -27,13 +28,21 @@ public struct QueueState: Sendable, Hashable {
         public var enqueuedAt: Date?
         /// The `at` of the record that put it in its phase.
         public var since: Date
+        /// While claimed: the token of the current claim (`nil` for a claim written without one).
+        public var token: String?
+        /// While open or claimed: how many times the item was claimed since it entered the queue
+        /// (reopened claims count; the dispatcher reopens an item only so many times).
+        public var claims: Int
 
-        public init(run: RunRef, phase: Phase, priority: QueuePriority = .low, enqueuedAt: Date?, since: Date) {
+        public init(run: RunRef, phase: Phase, priority: QueuePriority = .low, enqueuedAt: Date?, since: Date,
+                    token: String? = nil, claims: Int = 0) {
             self.run = run
             self.phase = phase
             self.priority = priority
             self.enqueuedAt = enqueuedAt
             self.since = since
+            self.token = token
+            self.claims = claims
         }
     }
 
@@ -67,15 +76,26 @@ public struct QueueState: Sendable, Hashable {
                 guard entry.item.phase == .open else { return }
                 entry.item.phase = .claimed
                 entry.item.since = record.at
+                entry.item.token = record.token
+                entry.item.claims += 1
                 entries[run] = entry
             } else {
-                insert(Item(run: run, phase: .claimed, priority: record.priority ?? .low, enqueuedAt: nil, since: record.at))
+                insert(Item(run: run, phase: .claimed, priority: record.priority ?? .low, enqueuedAt: nil, since: record.at,
+                            token: record.token, claims: 1))
             }
+        case .reopen:
+            guard var entry = existing, entry.item.phase == .claimed else { return }
+            entry.item.phase = .open
+            entry.item.since = record.at
+            entry.item.token = nil
+            entries[run] = entry
         case .start:
             if var entry = existing {
                 guard entry.item.phase != .running else { return }
                 entry.item.phase = .running
                 entry.item.since = record.at
+                entry.item.token = nil
+                entry.item.claims = 0
                 entries[run] = entry
             } else {
                 insert(Item(run: run, phase: .running, priority: record.priority ?? .low, enqueuedAt: nil, since: record.at))
@@ -122,21 +142,31 @@ public struct QueueState: Sendable, Hashable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    /// Records whose fold is this state (same items, phases, priorities and order): what a
-    /// compacted queue file holds. Open items keep their `enqueue` time; claimed and running
-    /// items that were enqueued get their `enqueue` record before the phase's record.
+    /// Records whose fold is this state (same items, phases, priorities, tokens, claim counts and
+    /// order): what a compacted queue file holds. Open items keep their `enqueue` time; claimed
+    /// and running items that were enqueued get their `enqueue` record before the phase's
+    /// record; each reopened claim is kept as a `claim` and `reopen` pair.
     public var records: [QueueRecord] {
         var result: [QueueRecord] = []
         for entry in entries.values.sorted(by: { $0.sequence < $1.sequence }) {
             let item = entry.item
+            let priority = item.enqueuedAt == nil ? item.priority : nil
             if let enqueuedAt = item.enqueuedAt {
                 result.append(QueueRecord(.enqueue, item.run, at: enqueuedAt, priority: item.priority))
             }
             switch item.phase {
-            case .open: break
+            case .open:
+                for index in 0..<item.claims {
+                    result.append(QueueRecord(.claim, item.run, at: item.since, priority: index == 0 ? priority : nil))
+                    result.append(QueueRecord(.reopen, item.run, at: item.since))
+                }
             case .claimed:
-                result.append(QueueRecord(.claim, item.run, at: item.since,
-                                          priority: item.enqueuedAt == nil ? item.priority : nil))
+                for index in 0..<max(0, item.claims - 1) {
+                    result.append(QueueRecord(.claim, item.run, at: item.since, priority: index == 0 ? priority : nil))
+                    result.append(QueueRecord(.reopen, item.run, at: item.since))
+                }
+                result.append(QueueRecord(.claim, item.run, at: item.since, priority: item.claims > 1 ? nil : priority,
+                                          token: item.token))
             case .running:
                 result.append(QueueRecord(.start, item.run, at: item.since,
                                           priority: item.enqueuedAt == nil ? item.priority : nil))

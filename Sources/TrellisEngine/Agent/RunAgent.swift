@@ -62,18 +62,10 @@ public actor RunAgent {
     /// Runs the attempt to its end and returns the final snapshot.
     public func run() async throws(RunAgentError) -> RunSnapshot {
         let run = request.header.run
-        let lock: any RunLock
-        do {
-            guard let held = try deps.locking.tryLock(run) else {
-                throw RunAgentError("run \(run) is already running")
-            }
-            lock = held
-        } catch let error as RunAgentError {
-            throw error
-        } catch {
-            throw RunAgentError("cannot lock run \(run): \(error)")
-        }
+        let lock = try await takeLock()
         defer { lock.release() }
+        // A refused start changes nothing: the run belongs to whoever may start it.
+        if let refusal = try startRefusal() { throw RunAgentError(refusal) }
         do {
             try await prepareAttempt()
         } catch {
@@ -90,6 +82,41 @@ public actor RunAgent {
         }
         await execute()
         return snapshot
+    }
+
+    // MARK: - Lock and start guard
+
+    /// Takes the run lock. With a start guard, a lock held by another process is tried again
+    /// for the guard's patience while the guard still lets the run start.
+    func takeLock() async throws(RunAgentError) -> any RunLock {
+        let run = request.header.run
+        let clock = ContinuousClock()
+        let deadline = clock.now + (request.startGuard?.lockPatience ?? .zero)
+        while true {
+            let held: (any RunLock)?
+            do {
+                held = try deps.locking.tryLock(run)
+            } catch {
+                throw RunAgentError("cannot lock run \(run): \(error)")
+            }
+            if let held { return held }
+            guard request.startGuard != nil, clock.now < deadline else {
+                throw RunAgentError("run \(run) is already running")
+            }
+            if let refusal = try startRefusal() { throw RunAgentError(refusal) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The start guard's refusal for the run's latest snapshot; `nil` without a guard.
+    func startRefusal() throws(RunAgentError) -> String? {
+        guard let startGuard = request.startGuard else { return nil }
+        let run = request.header.run
+        do {
+            return try startGuard.refusal(try deps.reader.latestSnapshot(of: run))
+        } catch {
+            throw RunAgentError("cannot check whether run \(run) may start: \(error)")
+        }
     }
 
     // MARK: - Recording

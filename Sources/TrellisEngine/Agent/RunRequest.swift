@@ -22,6 +22,9 @@ public struct RunRequest: Sendable {
     public var retryStep: String?
     /// How to start a sub-DAG run agent (the `trellis` binary and global arguments).
     public var subDAGLauncher: SubDAGLaunchConfig?
+    /// For an agent that may start the run only in a given state (a queued run's agent, fenced
+    /// by its claim): checked under the run lock before anything is written.
+    public var startGuard: RunStartGuard?
 
     public init(dag: DAG, header: RunHeader, params: ResolvedParams, dagDirectory: String,
                 hostEnvironment: [String: String]) {

@@ -50,9 +50,15 @@ struct QueueHarness {
 
     /// A dispatcher whose periodic pass is an hour away: every pass the tests see comes from a
     /// queue file change or a finished start.
-    func dispatcher(starter: (any QueuedRunStarting)? = nil, globalQueues: [QueueConfig] = []) -> QueueDispatcher {
+    func dispatcher(starter: (any QueuedRunStarting)? = nil, globalQueues: [QueueConfig] = [],
+                    maxReopens: Int = 2) -> QueueDispatcher {
         QueueDispatcher(store: store, queues: queues, catalog: catalog, globalQueues: globalQueues,
-                        starter: starter ?? self.starter(), logger: logger, passInterval: .seconds(3600))
+                        starter: starter ?? self.starter(), logger: logger, passInterval: .seconds(3600), maxReopens: maxReopens)
+    }
+
+    /// The global arguments that point an agent at this home (as the dispatcher passes them).
+    var agentArguments: [String] {
+        ["--home", home.home, "--dags", home.path("dags"), "--data", home.dataDirectory]
     }
 
     /// The records of `data/queues/<queue>.jsonl`.

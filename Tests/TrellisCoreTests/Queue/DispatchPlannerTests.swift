@@ -112,6 +112,110 @@ struct DispatchPlannerTests {
         #expect(planner.plan(input, now: Self.t0.addingTimeInterval(3600), facts: facts).claims == [Self.ref("b")])
     }
 
+    // MARK: - Lost claims: reopened, claimed again, bounded
+
+    /// `op:id` or `claim:id#token`, one second apart from t0.
+    static func fenced(_ lines: [String]) -> QueueState {
+        QueueState(folding: lines.enumerated().map { index, line in
+            let parts = line.split(separator: ":").map(String.init)
+            let idAndToken = parts[1].split(separator: "#").map(String.init)
+            return QueueRecord(QueueRecord.Op(rawValue: parts[0])!, ref(idAndToken[0]), at: t0.addingTimeInterval(Double(index)),
+                               token: idAndToken.count > 1 ? idAndToken[1] : nil)
+        })
+    }
+
+    static func queued(_ run: RunRef) -> DispatchRunFacts? { DispatchRunFacts(status: .queued) }
+
+    @Test("a lost claim with a token is reopened and claimed again in its place, before later runs")
+    func lostClaimReopened() {
+        let planner = DispatchPlanner(claimTimeout: 10)
+        let input = DispatchPlanner.QueueInput(name: "etl", state: Self.fenced(["enqueue:a", "enqueue:b", "claim:a#t1"]), concurrency: 1)
+        // The claim record is at t0 + 2 s: still fresh at t0 + 11.9 s.
+        let young = planner.plan(input, now: Self.t0.addingTimeInterval(11.9), facts: Self.queued)
+        #expect(young.isEmpty)
+        let plan = planner.plan(input, now: Self.t0.addingTimeInterval(12), facts: Self.queued)
+        #expect(plan.reopened == [Self.ref("a")])
+        #expect(plan.expiredClaims.isEmpty)
+        #expect(plan.claims == [Self.ref("a")])
+        #expect(plan.freeSlots == 1)
+        let records = plan.records(at: Self.t0.addingTimeInterval(12), tokens: [Self.ref("a"): "t2"])
+        #expect(records.map { "\($0.op.rawValue):\($0.runId)" } == ["reopen:a", "claim:a"])
+        #expect(records[0].error == "run agent did not start within 10 s of the claim")
+        #expect(records.map(\.token) == [nil, "t2"])
+        // The fold: claimed again with the new token, twice in all, still ahead of b.
+        let after = input.state.applying(records)
+        let item = after.item(Self.ref("a"))
+        #expect(item?.phase == .claimed && item?.token == "t2" && item?.claims == 2)
+        #expect(after.open.map(\.run.id) == ["b"])
+    }
+
+    @Test("a lost claim without a free slot is reopened and waits, open, in its place")
+    func lostClaimWaits() {
+        let input = DispatchPlanner.QueueInput(name: "etl", state: Self.fenced(["enqueue:a", "enqueue:b", "claim:a#t1"]), concurrency: 1,
+                                               liveRuns: [Self.ref("x")])
+        let plan = DispatchPlanner(claimTimeout: 10).plan(input, now: Self.t0.addingTimeInterval(60), facts: Self.queued)
+        #expect(plan.reopened == [Self.ref("a")])
+        #expect(plan.claims.isEmpty)
+        #expect(plan.freeSlots == 0)
+        let after = input.state.applying(plan.records(at: Self.t0.addingTimeInterval(60)))
+        #expect(after.open.map(\.run.id) == ["a", "b"])
+        #expect(after.item(Self.ref("a"))?.token == nil)
+        #expect(after.item(Self.ref("a"))?.claims == 1)
+    }
+
+    @Test("lost claims are reopened maxReopens times; the next lost claim fails the run", arguments: [
+        (["enqueue:a", "claim:a#t1"], "reopened"),
+        (["enqueue:a", "claim:a#t1", "reopen:a", "claim:a#t2"], "reopened"),
+        (["enqueue:a", "claim:a#t1", "reopen:a", "claim:a#t2", "reopen:a", "claim:a#t3"], "failed"),
+        // A claim written without a token (an earlier version): its agent cannot be fenced.
+        (["enqueue:a", "claim:a"], "failed"),
+        (["enqueue:a", "claim:a", "reopen:a", "claim:a#t2"], "reopened"),
+    ])
+    func reopenBound(records: [String], outcome: String) {
+        let input = DispatchPlanner.QueueInput(name: "etl", state: Self.fenced(records), concurrency: 1)
+        let plan = DispatchPlanner(claimTimeout: 10, maxReopens: 2).plan(input, now: Self.t0.addingTimeInterval(60), facts: Self.queued)
+        if outcome == "reopened" {
+            #expect(plan.reopened == [Self.ref("a")])
+            #expect(plan.expiredClaims.isEmpty)
+            #expect(plan.claims == [Self.ref("a")])
+        } else {
+            #expect(plan.reopened.isEmpty)
+            #expect(plan.expiredClaims == [Self.ref("a")])
+            #expect(plan.claims.isEmpty)
+            let drop = plan.records(at: Self.t0).last
+            #expect(drop?.op == .drop && drop?.error == "run agent did not start within 10 s of the claim")
+        }
+    }
+
+    @Test("a claim in flight, running, or ended is never reopened; maxReopens 0 fails the first lost claim")
+    func notReopened() {
+        let planner = DispatchPlanner(claimTimeout: 10)
+        let input = DispatchPlanner.QueueInput(name: "etl", state: Self.fenced(["enqueue:a", "claim:a#t1", "enqueue:b"]), concurrency: 1)
+        let late = Self.t0.addingTimeInterval(3600)
+        let inFlight = planner.plan(input, inFlight: [Self.ref("a")], now: late, facts: Self.queued)
+        #expect(inFlight.isEmpty)
+        let running = planner.plan(input, now: late) { $0.id == "a" ? DispatchRunFacts(status: .running) : DispatchRunFacts(status: .queued) }
+        #expect(running.isEmpty)
+        let ended = planner.plan(input, now: late) { $0.id == "a" ? DispatchRunFacts(status: .succeeded) : DispatchRunFacts(status: .queued) }
+        #expect(ended.reopened.isEmpty && ended.finished == [Self.ref("a")] && ended.claims == [Self.ref("b")])
+        let never = DispatchPlanner(claimTimeout: 10, maxReopens: 0).plan(input, now: late, facts: Self.queued)
+        #expect(never.reopened.isEmpty && never.expiredClaims == [Self.ref("a")] && never.claims == [Self.ref("b")])
+    }
+
+    @Test("a reopened scheduler-triggered run of a DAG suspended meanwhile is aborted, not claimed again")
+    func reopenedSuspended() {
+        let input = DispatchPlanner.QueueInput(name: "etl", state: Self.fenced(["enqueue:a", "claim:a#t1", "enqueue:b"]), concurrency: 1)
+        let plan = DispatchPlanner(claimTimeout: 10).plan(input, now: Self.t0.addingTimeInterval(60)) { run in
+            run.id == "a" ? DispatchRunFacts(status: .queued, triggerType: .scheduler, dagSuspended: true) : DispatchRunFacts(status: .queued)
+        }
+        #expect(plan.reopened == [Self.ref("a")])
+        #expect(plan.aborts == [Self.ref("a")])
+        #expect(plan.claims == [Self.ref("b")])
+        let records = plan.records(at: Self.t0.addingTimeInterval(60), tokens: [Self.ref("b"): "tb"])
+        #expect(records.map { "\($0.op.rawValue):\($0.runId)" } == ["reopen:a", "drop:a", "claim:b"])
+        #expect(input.state.applying(records).item(Self.ref("a")) == nil)
+    }
+
     @Test("scheduler-triggered runs of a suspended DAG are aborted; other runs of it still dispatch", arguments: [
         (TriggerType.scheduler, true, ["aborted"]),
         (TriggerType.scheduler, false, ["claimed"]),
@@ -134,14 +238,16 @@ struct DispatchPlannerTests {
         }
     }
 
-    @Test("records: settled items first, then claims in order; drops of aborted and expired runs carry the error")
+    @Test("records: done, reopen, drops, then claims in order with their tokens; reopens and drops of aborted and expired runs carry the error")
     func records() {
         let plan = DispatchPlan(queue: "etl", claims: [Self.ref("c1"), Self.ref("c2")], drops: [Self.ref("d")],
-                                aborts: [Self.ref("s")], expiredClaims: [Self.ref("e")], finished: [Self.ref("f")],
-                                claimTimeoutError: "run agent did not start within 10 s of the claim")
-        let records = plan.records(at: Self.t0)
-        #expect(records.map { "\($0.op.rawValue):\($0.runId)" } == ["done:f", "drop:d", "drop:s", "drop:e", "claim:c1", "claim:c2"])
-        #expect(records.map(\.error) == [nil, nil, "DAG suspended before dispatch", "run agent did not start within 10 s of the claim", nil, nil])
+                                aborts: [Self.ref("s")], reopened: [Self.ref("r")], expiredClaims: [Self.ref("e")],
+                                finished: [Self.ref("f")], claimTimeoutError: "run agent did not start within 10 s of the claim")
+        let records = plan.records(at: Self.t0, tokens: [Self.ref("c1"): "k1", Self.ref("c2"): "k2"])
+        #expect(records.map { "\($0.op.rawValue):\($0.runId)" } == ["done:f", "reopen:r", "drop:d", "drop:s", "drop:e", "claim:c1", "claim:c2"])
+        let timeout = "run agent did not start within 10 s of the claim"
+        #expect(records.map(\.error) == [nil, timeout, nil, "DAG suspended before dispatch", timeout, nil, nil])
+        #expect(records.map(\.token) == [nil, nil, nil, nil, nil, "k1", "k2"])
         #expect(records.allSatisfy { $0.at == Self.t0 && $0.dag == "etl" })
         #expect(!plan.isEmpty)
         #expect(DispatchPlan(queue: "etl").isEmpty)

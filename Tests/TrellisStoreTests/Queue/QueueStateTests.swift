@@ -8,8 +8,8 @@ struct QueueStateTests {
     static let t0 = StoreFixtures.epoch
 
     static func record(_ op: QueueRecord.Op, _ id: String, dag: String = "d", at seconds: TimeInterval = 0,
-                       priority: QueuePriority? = nil) -> QueueRecord {
-        QueueRecord(op: op, dag: dag, runId: id, at: t0.addingTimeInterval(seconds), priority: priority)
+                       priority: QueuePriority? = nil, token: String? = nil) -> QueueRecord {
+        QueueRecord(op: op, dag: dag, runId: id, at: t0.addingTimeInterval(seconds), priority: priority, token: token)
     }
 
     static func ids(_ items: [QueueState.Item]) -> [String] { items.map(\.run.id) }
@@ -94,6 +94,52 @@ struct QueueStateTests {
         #expect(state.records.count == 7)
     }
 
+    @Test("claim tokens and reopen: a reopened item is open in its old place, without a token, its claims counted")
+    func reopen() {
+        var state = QueueState(folding: [
+            Self.record(.enqueue, "a", at: 1), Self.record(.enqueue, "b", at: 2), Self.record(.claim, "a", at: 3, token: "t1"),
+        ])
+        let a = RunRef(name: "d", id: "a")
+        #expect(state.item(a)?.token == "t1")
+        #expect(state.item(a)?.claims == 1)
+        state.apply(Self.record(.reopen, "a", at: 4))
+        #expect(Self.ids(state.open) == ["a", "b"])
+        #expect(state.item(a)?.token == nil)
+        #expect(state.item(a)?.since == Self.t0.addingTimeInterval(4))
+        #expect(state.item(a)?.claims == 1)
+        state.apply(Self.record(.claim, "a", at: 5, token: "t2"))
+        #expect(state.item(a)?.phase == .claimed && state.item(a)?.token == "t2" && state.item(a)?.claims == 2)
+        // A reopen of an item that is not claimed changes nothing; a claim of a claimed item neither.
+        let unchanged = state.applying([Self.record(.reopen, "b", at: 6), Self.record(.claim, "a", at: 7, token: "t3"),
+                                        Self.record(.reopen, "nobody", at: 8)])
+        #expect(unchanged == state)
+        #expect(unchanged.item(a)?.token == "t2")
+        // Removal and a new enqueue start the count again.
+        let again = state.applying([Self.record(.drop, "a", at: 9), Self.record(.enqueue, "a", at: 10)])
+        #expect(again.item(a)?.claims == 0)
+    }
+
+    @Test("records rebuild tokens and claim counts of open, claimed and direct-claimed items")
+    func recordsRoundTripWithClaims() {
+        let state = QueueState(folding: [
+            Self.record(.enqueue, "a", at: 1), Self.record(.claim, "a", at: 2, token: "t1"), Self.record(.reopen, "a", at: 3),
+            Self.record(.claim, "a", at: 4, token: "t2"),
+            Self.record(.enqueue, "b", at: 5, priority: .high), Self.record(.claim, "b", at: 6, token: "u1"),
+            Self.record(.reopen, "b", at: 7),
+            Self.record(.claim, "lost", at: 8, priority: .high), Self.record(.reopen, "lost", at: 9),
+            Self.record(.claim, "c", at: 10, token: "v1"), Self.record(.enqueue, "z", at: 11),
+        ])
+        let rebuilt = QueueState(folding: state.records)
+        #expect(rebuilt == state)
+        for id in ["a", "b", "lost", "c", "z"] {
+            let run = RunRef(name: "d", id: id)
+            #expect(rebuilt.item(run) == state.item(run), "\(id)")
+        }
+        #expect(Self.ids(rebuilt.open) == ["b", "lost", "z"])
+        #expect(rebuilt.item(RunRef(name: "d", id: "a"))?.claims == 2)
+        #expect(rebuilt.item(RunRef(name: "d", id: "lost"))?.priority == .high)
+    }
+
     @Test("records encode with the field names of the queue file")
     func encoding() throws {
         let record = QueueRecord(op: .drop, dag: "etl", runId: "r1", at: Self.t0, error: "spawn failed")
@@ -102,5 +148,13 @@ struct QueueStateTests {
         encoder.dateEncodingStrategy = .iso8601
         let text = String(decoding: try encoder.encode(record), as: UTF8.self)
         #expect(text == #"{"at":"2026-11-29T12:00:00Z","dag":"etl","error":"spawn failed","op":"drop","runId":"r1"}"#)
+        let claim = QueueRecord(op: .claim, dag: "etl", runId: "r1", at: Self.t0, token: "00ab")
+        #expect(String(decoding: try encoder.encode(claim), as: UTF8.self)
+            == #"{"at":"2026-11-29T12:00:00Z","dag":"etl","op":"claim","runId":"r1","token":"00ab"}"#)
+        // A claim written before claims had tokens still reads: it has none.
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let old = try decoder.decode(QueueRecord.self, from: Data(#"{"at":"2026-11-29T12:00:00Z","dag":"etl","op":"claim","runId":"r1"}"#.utf8))
+        #expect(old.token == nil && old.op == .claim)
     }
 }
