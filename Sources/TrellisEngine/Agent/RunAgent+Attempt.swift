@@ -106,8 +106,12 @@ extension RunAgent {
         }
         var inFlight = Set<String>()
         while true {
-            let plan = planner.plan(states: snapshot.nodes.map(\.state), maxActiveSteps: request.dag.maxActiveSteps,
-                                    cancelled: stopRequested || dagTimedOut)
+            // Readiness only decides for nodes that have not started: once every node has, a
+            // finishing node changes nothing (a fan-out of n would otherwise plan n times over n).
+            let plan = snapshot.nodes.contains(where: { $0.status == .notStarted })
+                ? planner.plan(states: snapshot.nodes.map(\.state), maxActiveSteps: request.dag.maxActiveSteps,
+                               cancelled: stopRequested || dagTimedOut)
+                : ReadinessPlan(changes: [], ready: [], toStart: [])
             if !plan.changes.isEmpty {
                 for change in plan.changes {
                     var record = node(change.name)

@@ -32,9 +32,8 @@ extension RunAgent {
         let visible = isHandler ? nil : ancestors(of: step.name)
         let bindings = outputs.filter { visible?.contains($0.node) ?? true }.map { ($0.name, $0.value) }
         result.add(SubstitutionLayer(source: .outputs, bindings: bindings))
-        for other in request.dag.steps + request.dag.handlerOn.all {
-            guard let id = other.id else { continue }
-            let record = node(other.name)
+        for (id, name) in steppedIDs {
+            let record = node(name)
             result.stepReferences[id] = StepReference(stdoutPath: record.stdout, stderrPath: record.stderr, exitCode: record.exitCode)
         }
         let cwd = try await workingDirectory(for: step, scope: result)

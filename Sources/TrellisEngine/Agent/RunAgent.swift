@@ -20,6 +20,9 @@ public actor RunAgent {
     let logger: Logger
     let planner: ReadinessPlanner
     let graph: StepGraph
+    /// `(id, name)` of the steps and handlers that have an `id` (``scopeFor(_:isHandler:)``
+    /// exposes them to every step), in file order.
+    let steppedIDs: [(id: String, name: String)]
     var snapshot: RunSnapshot
     var paths: RunPaths
     var scope = SubstitutionScope()
@@ -37,6 +40,9 @@ public actor RunAgent {
     let stopFlag = Mutex(false)
     /// Output variables in the order they were set: name → value.
     var outputs: [(name: String, value: String, node: String)] = []
+    /// A batched change not yet written, and the write armed for it (``record(_:)``).
+    var recordPending = false
+    var pendingWrite: Task<Void, Never>?
     let events: AsyncStream<Event>
     let eventSink: AsyncStream<Event>.Continuation
 
@@ -46,6 +52,7 @@ public actor RunAgent {
         self.logger = logger
         planner = ReadinessPlanner(steps: request.dag.steps)
         graph = StepGraph(steps: request.dag.steps)
+        steppedIDs = (request.dag.steps + request.dag.handlerOn.all).compactMap { step in step.id.map { ($0, step.name) } }
         let header = request.header
         snapshot = RunSnapshot(header: header, attemptId: "", status: .notStarted, log: "", nodes: [])
         paths = dependencies.files.paths(of: header.run, attemptId: "")
@@ -121,7 +128,33 @@ public actor RunAgent {
 
     // MARK: - Recording
 
+    /// Records the snapshot. A `.synced` record is written (and fsynced) at once, with every
+    /// change before it. `.batched` changes are coalesced: the first one arms a write
+    /// ``RunAgentDependencies/recordWindow`` later, which takes every change made meanwhile, so
+    /// a burst of node transitions (a fan-out of 200 steps finishing within milliseconds) costs
+    /// a few appends instead of one full snapshot per transition.
     func record(_ durability: Durability = .batched) {
+        guard durability == .batched, deps.recordWindow > .zero else {
+            write(durability)
+            return
+        }
+        recordPending = true
+        guard pendingWrite == nil else { return }
+        let window = deps.recordWindow
+        pendingWrite = Task { [weak self] in
+            try? await Task.sleep(for: window)
+            await self?.writePending()
+        }
+    }
+
+    /// The armed write: the latest snapshot, unless a synced record has taken it already.
+    private func writePending() {
+        pendingWrite = nil
+        if recordPending { write(.batched) }
+    }
+
+    private func write(_ durability: Durability) {
+        recordPending = false
         do {
             try deps.writer.append(snapshot, durability: durability)
         } catch {

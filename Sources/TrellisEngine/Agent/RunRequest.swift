@@ -59,14 +59,19 @@ public struct RunAgentDependencies: Sendable {
     public var locking: any RunLocking
     public var files: any RunFiles
     public var now: @Sendable () -> Date
+    /// How long a batched state change may wait to be written with the ones after it; zero
+    /// writes every change at once. Synced records (the first `running`, the final status)
+    /// never wait.
+    public var recordWindow: Duration
 
     public init(writer: any RunWriter, reader: any RunReader, locking: any RunLocking, files: any RunFiles,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, recordWindow: Duration = .milliseconds(5)) {
         self.writer = writer
         self.reader = reader
         self.locking = locking
         self.files = files
         self.now = now
+        self.recordWindow = recordWindow
     }
 }
 
