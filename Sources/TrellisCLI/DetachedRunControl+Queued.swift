@@ -7,7 +7,7 @@ extension DetachedRunControl: QueuedRunStarting {
     /// ``StartTimeout`` is thrown; one that exits first throws with its output. The run itself is
     /// left as it is: failing it and dropping its queue item is the dispatcher's part.
     func startQueued(_ run: RunRef, deadline: Duration) async throws -> RunSnapshot {
-        let arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id", run.id, run.name]
+        let arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id=\(run.id)", run.name]
         return try await launch(arguments, logName: "agent-\(run.id)-queued.log", deadline: deadline, killOnTimeout: true) {
             guard let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .queued else { return nil }
             return snapshot
