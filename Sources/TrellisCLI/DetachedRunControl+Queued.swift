@@ -7,8 +7,8 @@ extension DetachedRunControl: QueuedRunStarting {
     /// killed before ``StartTimeout`` is thrown; one that exits first throws with its output. The
     /// run itself is left as it is: failing it and dropping its queue item is the dispatcher's part.
     func startQueued(_ run: RunRef, claim token: String?, deadline: Duration) async throws -> RunSnapshot {
-        var arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id", run.id]
-        if let token { arguments += ["--claim", token] }
+        var arguments = ["start"] + globalArguments + ["--quiet", "--queued", "--run-id=\(run.id)"]
+        if let token { arguments.append("--claim=\(token)") }
         arguments.append(run.name)
         return try await launch(arguments, logName: "agent-\(run.id)-queued.log", deadline: deadline, killOnTimeout: true) {
             guard let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .queued else { return nil }

@@ -19,9 +19,11 @@ struct DetachedRunControl: RunControl {
 
     func start(_ request: StartRequest, dagName: String) async throws -> RunSnapshot {
         let run = RunRef(name: dagName, id: request.runID)
-        var arguments = ["start"] + globalArguments + ["--quiet", "--run-id", request.runID, "--dag-name", dagName]
-        if let params = request.params { arguments += ["--params", params] }
-        if !request.labels.isEmpty { arguments += ["--labels", request.labels.joined(separator: ",")] }
+        // `--name=value` throughout: params, labels, run IDs and DAG names may start with "-",
+        // which would otherwise be read as an option.
+        var arguments = ["start"] + globalArguments + ["--quiet", "--run-id=\(request.runID)", "--dag-name=\(dagName)"]
+        if let params = request.params { arguments.append("--params=\(params)") }
+        if !request.labels.isEmpty { arguments.append("--labels=" + request.labels.joined(separator: ",")) }
         if request.triggerType == .scheduler { arguments += ["--trigger", "scheduler"] }
         if let slot = request.scheduleTime { arguments += ["--schedule-time", ScheduleTimeText.format(slot)] }
         arguments.append(request.dagFile)
@@ -81,14 +83,21 @@ struct DetachedRunControl: RunControl {
 
     func retry(_ run: RunRef, step: String?) async throws -> RunSnapshot {
         let before = try store.latestSnapshot(of: run)
-        var arguments = ["retry"] + globalArguments + ["--quiet", "--run-id", run.id]
-        if let step { arguments += ["--step", step] }
-        arguments.append(run.name)
+        var arguments = ["retry"] + globalArguments + ["--quiet", "--run-id=\(run.id)"]
+        if let step { arguments.append("--step=\(step)") }
+        arguments += ["--", run.name]
         return try await launch(arguments, logName: "agent-\(run.id)-retry.log") {
-            guard let snapshot = try? store.latestSnapshot(of: run), snapshot.attemptId != before?.attemptId,
-                  snapshot.status != .notStarted else { return nil }
+            guard let snapshot = try? store.latestSnapshot(of: run), Self.retryStarted(before: before, latest: snapshot) else { return nil }
             return snapshot
         }
+    }
+
+    /// Whether `latest` shows a retry's new attempt under way (API §6.7: answer once it is
+    /// running): another attempt than `before` that recorded its own start. The agent's first
+    /// record of a new attempt copies the previous one — its final status and `startedAt` — until
+    /// it records `running`; answering on that copy let the next request see the run finished.
+    static func retryStarted(before: RunSnapshot?, latest: RunSnapshot) -> Bool {
+        latest.attemptId != before?.attemptId && latest.status != .notStarted && latest.startedAt != before?.startedAt
     }
 
     func patchNodeStatus(_ run: RunRef, node: String, status: NodeStatus) throws -> RunSnapshot {

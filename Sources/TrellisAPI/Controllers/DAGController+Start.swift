@@ -20,6 +20,11 @@ extension DAGController {
         var dagName: String?
     }
 
+    /// The most UTF-8 bytes `params` (as text) and the labels (joined by commas) may each take:
+    /// both reach the run agent's command line, where one argument holds at most 128 KiB
+    /// (Linux `MAX_ARG_STRLEN`); a longer one would fail the agent's `exec`.
+    static let maxArgumentBytes = 64 * 1024
+
     static func startBody(_ object: JSONObject) throws(APIError) -> StartBody {
         var body = StartBody(params: nil, runID: nil, singleton: false, labels: [], dagName: nil)
         switch object["params"] {
@@ -29,6 +34,9 @@ extension DAGController {
         }
         // Params and labels reach the run agent's command line, where a NUL cannot go.
         if body.params?.contains("\0") == true { throw APIError.badRequest("params must not contain NUL characters") }
+        if let size = body.params?.utf8.count, size > maxArgumentBytes {
+            throw APIError.badRequest("params must be at most \(maxArgumentBytes) bytes, got \(size)")
+        }
         switch object["dagRunId"] {
         case nil, .null?: break
         case .string(let text)?: body.runID = text.isEmpty ? nil : try Identifiers.runID(text)
@@ -45,8 +53,16 @@ extension DAGController {
         body.labels = (labels.isEmpty ? tags : labels).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if body.labels.contains(where: \.isEmpty) { throw APIError.badRequest("labels must not be empty") }
         if body.labels.contains(where: { $0.contains("\0") }) { throw APIError.badRequest("labels must not contain NUL characters") }
-        if case .string(let name)? = object["dagName"], !name.trimmingCharacters(in: .whitespaces).isEmpty {
-            body.dagName = try Identifiers.runName(name.trimmingCharacters(in: .whitespaces))
+        let labelBytes = body.labels.joined(separator: ",").utf8.count
+        if labelBytes > maxArgumentBytes {
+            throw APIError.badRequest("labels must be at most \(maxArgumentBytes) bytes together, got \(labelBytes)")
+        }
+        switch object["dagName"] {
+        case nil, .null?: break
+        case .string(let name)?:
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { body.dagName = try Identifiers.runName(trimmed) }
+        default: throw APIError.badRequest("dagName must be a string")
         }
         return body
     }

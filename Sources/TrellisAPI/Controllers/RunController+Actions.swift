@@ -14,8 +14,13 @@ extension RunController {
     private func retry(_ request: APIRequest) async throws -> Response {
         let body = try request.jsonObject()
         let snapshot = try run(request)
-        if case .string(let id)? = body["dagRunId"], !id.isEmpty, id != snapshot.run.id, id != request.parameter("dagRunId") {
-            throw APIError.badRequest("dagRunId in the request body must match the path parameter")
+        switch body["dagRunId"] {
+        case nil, .null?: break
+        case .string(let id)?:
+            if !id.isEmpty, id != snapshot.run.id, id != request.parameter("dagRunId") {
+                throw APIError.badRequest("dagRunId in the request body must match the path parameter")
+            }
+        default: throw APIError.badRequest("dagRunId must be a string")
         }
         var step: String?
         switch body["stepName"] {

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import TrellisCore
 
 /// What the API server serves and how it is reached.
@@ -17,9 +19,12 @@ public struct APIServerSettings: Sendable {
     public var version: String
     /// Where inline specs of `POST /dag-runs` are written before their run starts.
     public var inlineSpecDirectory: String
+    /// How long a connection may stay idle (no request being read or answered, headers still
+    /// arriving included) before the server closes it; `nil` = never.
+    public var idleTimeout: Duration?
 
     public init(host: String, port: Int, mountPath: String, authenticator: Authenticator, publicMetrics: Bool = false,
-                timeZone: TimeZone, version: String, inlineSpecDirectory: String) {
+                timeZone: TimeZone, version: String, inlineSpecDirectory: String, idleTimeout: Duration? = nil) {
         self.host = host
         self.port = port
         self.mountPath = mountPath
@@ -28,6 +33,7 @@ public struct APIServerSettings: Sendable {
         self.timeZone = timeZone
         self.version = version
         self.inlineSpecDirectory = inlineSpecDirectory
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -66,8 +72,10 @@ public struct APIServer: Sendable {
         if settings.publicMetrics { publicPaths.insert("/metrics") }
         let responder = APIResponder(mount: mount, routes: routes(), authenticator: settings.authenticator,
                                      publicPaths: publicPaths, logger: logger)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: settings.idleTimeout.map { TimeAmount($0) })
         return Application(
             responder: responder,
+            server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "trellis"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -9,8 +9,12 @@ enum InlineSpec {
             throw APIError.badRequest("spec is required")
         }
         var name: String?
-        if case .string(let given)? = body["name"], !given.trimmingCharacters(in: .whitespaces).isEmpty {
-            name = try Identifiers.dagName(given.trimmingCharacters(in: .whitespaces))
+        switch body["name"] {
+        case nil, .null?: break
+        case .string(let given)?:
+            let trimmed = given.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { name = try Identifiers.dagName(trimmed) }
+        default: throw APIError.badRequest("name must be a string")
         }
         if name == nil {
             // A stem that no `name:` can equal tells whether the spec declares its own name.

@@ -170,7 +170,8 @@ struct ServerSetup {
             authenticator: Authenticator(mode: Authenticator.Mode(rawValue: auth.mode.rawValue) ?? .none,
                                          username: auth.basicUsername, password: auth.basicPassword, tokens: auth.tokens),
             publicMetrics: config.metrics == .public, timeZone: zone, version: TrellisVersion.current,
-            inlineSpecDirectory: (config.dataDir as NSString).appendingPathComponent("inline"))
+            inlineSpecDirectory: (config.dataDir as NSString).appendingPathComponent("inline"),
+            idleTimeout: config.idleTimeoutSec > 0 ? .seconds(config.idleTimeoutSec) : nil)
         let host = config.host
         let application = APIServer(settings: settings, environment: environment, logger: logger)
             .application(onServerRunning: { port in

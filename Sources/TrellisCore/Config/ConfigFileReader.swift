@@ -3,7 +3,7 @@ struct ConfigFileReader {
     /// The keys of §18, in table order.
     static let topLevelKeys = [
         "home", "host", "port", "dags_dir", "data_dir", "docs_dir", "base_path", "api_base_path", "tz",
-        "auth", "metrics", "queues", "events", "default_shell", "env_passthrough", "log_level",
+        "auth", "metrics", "idle_timeout_sec", "queues", "events", "default_shell", "env_passthrough", "log_level",
     ]
     static let authKeys = ["mode", "basic", "tokens"]
     static let basicKeys = ["username", "password"]
@@ -28,6 +28,7 @@ struct ConfigFileReader {
         layer.apiBasePath = text(fields, "api_base_path") { $0 }
         layer.tz = text(fields, "tz", ConfigValueRules.timeZone)
         layer.metrics = text(fields, "metrics", ConfigValueRules.metrics)
+        layer.idleTimeoutSec = integer(fields, "idle_timeout_sec", ConfigValueRules.idleTimeout)
         layer.logLevel = text(fields, "log_level", ConfigValueRules.logLevel)
         if let node = fields["auth"] { readAuth(node, into: &layer) }
         if let node = fields["queues"] { layer.queues = queues(node).map { Sourced($0, origin(fields, "queues")) } }

@@ -28,6 +28,7 @@ struct ConfigLayer: Sendable, Hashable {
     /// Tokens are merged across sources, not overridden.
     var tokens: [Sourced<String>] = []
     var metrics: Sourced<MetricsAccess>?
+    var idleTimeoutSec: Sourced<Int>?
     var queues: Sourced<[QueueConfig]>?
     var eventsEnabled: Sourced<Bool>?
     var eventsRetentionDays: Sourced<Int>?
@@ -56,6 +57,7 @@ struct ConfigLayer: Sendable, Hashable {
         result.basicPassword = first(\.basicPassword)
         result.tokens = layers.reversed().flatMap(\.tokens)
         result.metrics = first(\.metrics)
+        result.idleTimeoutSec = first(\.idleTimeoutSec)
         result.queues = first(\.queues)
         result.eventsEnabled = first(\.eventsEnabled)
         result.eventsRetentionDays = first(\.eventsRetentionDays)

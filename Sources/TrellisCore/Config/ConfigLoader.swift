@@ -104,6 +104,7 @@ public enum ConfigLoader {
         if let api = layer.apiBasePath { config.apiBasePath = MountPath.normalizedAPIBasePath(api.value) }
         if let tz = layer.tz { config.tz = tz.value }
         if let metrics = layer.metrics { config.metrics = metrics.value }
+        if let idle = layer.idleTimeoutSec { config.idleTimeoutSec = idle.value }
         if let queues = layer.queues { config.queues = queues.value }
         if let enabled = layer.eventsEnabled { config.events.enabled = enabled.value }
         if let days = layer.eventsRetentionDays { config.events.retentionDays = days.value }

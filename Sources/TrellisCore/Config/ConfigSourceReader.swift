@@ -14,6 +14,7 @@ struct ConfigSourceReader {
         "auth.basic.password": "TRELLIS_AUTH_BASIC_PASSWORD", "auth.tokens": "TRELLIS_AUTH_TOKEN",
         "metrics": "TRELLIS_METRICS", "events.enabled": "TRELLIS_EVENTS_ENABLED",
         "default_shell": "TRELLIS_DEFAULT_SHELL", "log_level": "TRELLIS_LOG_LEVEL",
+        "idle_timeout_sec": "TRELLIS_IDLE_TIMEOUT_SEC",
     ]
 
     mutating func environmentLayer(_ environment: [String: String]) -> ConfigLayer {
@@ -38,6 +39,9 @@ struct ConfigSourceReader {
             layer.tokens = tokens.value.map { Sourced($0, tokens.origin) }
         }
         layer.metrics = value("metrics", ConfigValueRules.metrics)
+        layer.idleTimeoutSec = value("idle_timeout_sec") { text throws(ConfigValueError) in
+            try ConfigValueRules.idleTimeout(ConfigValueRules.integer(text))
+        }
         layer.eventsEnabled = value("events.enabled", ConfigValueRules.boolean)
         layer.defaultShell = value("default_shell") { text throws(ConfigValueError) in
             try ConfigValueRules.shell(ShellWords.split(text))

@@ -99,6 +99,16 @@ enum ConfigValueRules {
         return name
     }
 
+    /// The longest idle timeout: a day.
+    static let idleTimeoutRange = 0...86_400
+
+    static func idleTimeout(_ value: Int) throws(ConfigValueError) -> Int {
+        guard idleTimeoutRange.contains(value) else {
+            throw ConfigValueError("must be between 0 (no timeout) and 86400 seconds, found \(value)")
+        }
+        return value
+    }
+
     static func positive(_ value: Int) throws(ConfigValueError) -> Int {
         guard value >= 1 else { throw ConfigValueError("must be at least 1, found \(value)") }
         return value

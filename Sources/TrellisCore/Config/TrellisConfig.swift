@@ -31,6 +31,10 @@ public struct TrellisConfig: Sendable, Hashable {
     public var auth: AuthConfig
     /// Whether `GET /metrics` needs credentials (`metrics`, `TRELLIS_METRICS`).
     public var metrics: MetricsAccess
+    /// How many seconds an API connection may stay idle — no request being read or answered,
+    /// including one whose headers are still arriving — before the server closes it; 0 = never
+    /// (`idle_timeout_sec`, `TRELLIS_IDLE_TIMEOUT_SEC`; default 60).
+    public var idleTimeoutSec: Int
     /// The global queues (`queues`; §14.1), in file order.
     public var queues: [QueueConfig]
     /// The event log (`events`; API §8).
@@ -59,6 +63,7 @@ public struct TrellisConfig: Sendable, Hashable {
         tz = nil
         auth = AuthConfig()
         metrics = .private
+        idleTimeoutSec = 60
         queues = []
         events = EventsConfig()
         defaultShell = ["/bin/sh"]

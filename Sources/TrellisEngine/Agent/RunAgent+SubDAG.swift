@@ -90,7 +90,8 @@ extension RunAgent {
         } else {
             arguments = ["start"] + launcher.globalArguments + ["--run-id", childID, "--parent", "\(parent.name):\(parent.id)",
                           "--root", "\(request.header.root.name):\(request.header.root.id)"]
-            if !params.isEmpty { arguments += ["--params", params] }
+            // `--params=…`: params that start with "-" are not read as an option.
+            if !params.isEmpty { arguments.append("--params=\(params)") }
             arguments.append(target)
         }
         var record = node(step.name)

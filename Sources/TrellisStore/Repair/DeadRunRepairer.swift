@@ -7,7 +7,8 @@ import TrellisCore
 ///
 /// The repairer takes the free lock, which proves the run agent is gone and excludes other
 /// repairers, kills the stray process groups of running nodes (only those in the agent's
-/// session), appends the `failed` snapshot of ``DeadRunRepair/repaired(_:now:)`` synced and
+/// session that started with the run, and none while the agent may be alive:
+/// ``StrayProcessKiller``), appends the `failed` snapshot of ``DeadRunRepair/repaired(_:now:)`` synced and
 /// releases the lock. Appending `done` to the queue file is the caller's part.
 public struct DeadRunRepairer: Sendable {
     /// How long a run may stay `not_started` before a free lock means its agent never started.
@@ -21,8 +22,8 @@ public struct DeadRunRepairer: Sendable {
     /// - Parameters:
     ///   - store: the run store (the file store in production).
     ///   - now: the clock, for the grace period and the `finishedAt` of the repair.
-    ///   - procDirectory: the process table to check sessions against; when it cannot be read,
-    ///     nothing is killed.
+    ///   - procDirectory: the process table (and `stat` with the boot time) to check sessions
+    ///     and start times against; when it cannot be read, nothing is killed.
     ///   - logger: where repairs are reported; by default the file store's logger (none for
     ///     other stores).
     public init(store: any RunReader & RunWriter & RunLocking, now: @escaping @Sendable () -> Date = { Date() },
@@ -43,7 +44,10 @@ public struct DeadRunRepairer: Sendable {
         // Re-read under the lock: the agent may have finished between the read and the lock.
         guard let current = try store.latestSnapshot(of: run), isCandidate(current) else { return nil }
         let groups = DeadRunRepair.strayProcessGroups(current)
-        let killed = killer.kill(groups: groups, session: current.sid)
+        let agent = current.sid.map {
+            StrayProcessKiller.DeadAgent(pid: current.pid, session: $0, runStart: current.startedAt ?? current.createdAt)
+        }
+        let killed = killer.kill(groups: groups, agent: agent)
         let repaired = DeadRunRepair.repaired(current, now: now())
         try store.append(repaired, durability: .synced)
         logger.warning("marked a dead run failed", metadata: [

@@ -9,7 +9,8 @@ struct APICrashTests {
     static let dags = [
         "ok": "steps:\n  - {name: wait, command: 'sleep 1'}\n  - {name: after, command: 'echo done'}\n",
         "bad": "steps:\n  - {name: wait, command: 'sleep 1'}\n  - {name: boom, command: 'exit 3'}\n",
-        "long": "steps:\n  - {name: hold, command: 'sleep 60'}\n",
+        // A background child outlives the step's shell: a stray the dead-run repair must kill.
+        "long": "steps:\n  - {name: hold, command: 'sleep 600 & sleep 60'}\n",
     ]
 
     @Test("six runs in flight, server SIGKILLed twice: each run keeps its agent or its true end; an agent killed while the server was down reads failed")
@@ -47,9 +48,12 @@ struct APICrashTests {
         _ = try await eventually("long-1 to be aborted") { () -> Bool? in
             try await details(server, "long", "long-1")?["statusLabel"] == .string("aborted") ? true : nil
         }
-        // The dead one says why.
+        // The dead one says why, and its step's processes (the detached agent led their session)
+        // were killed by the repair.
         let dead = try await details(server, "long", "long-2")
         #expect(dead?["nodes"]?.arrayValue?.first?["statusLabel"] != .string("running"))
+        let strays = try #require(try snapshot(of: server, "long", "long-2")?.nodes.first?.pgid)
+        _ = try await eventually("the step group of long-2 to be gone") { () -> Bool? in kill(-strays, 0) == -1 ? true : nil }
         // Nothing lost, nothing twice: the listing holds exactly the six runs.
         let listed = try await server.request("GET", "/api/v1/dag-runs?limit=100").json?["dagRuns"]?.arrayValue ?? []
         #expect(listed.compactMap { $0["dagRunId"]?.stringValue }.sorted() == expected.map(\.id).sorted())
@@ -61,9 +65,13 @@ struct APICrashTests {
 
     /// The agent's pid from the stored snapshot (the API does not show it).
     private func pid(of server: ServerHarness, _ dag: String, _ id: String) throws -> Int? {
+        try snapshot(of: server, dag, id)?.pid.map(Int.init)
+    }
+
+    private func snapshot(of server: ServerHarness, _ dag: String, _ id: String) throws -> RunSnapshot? {
         let store = try server.home.store()
         defer { store.close() }
-        return try store.latestSnapshot(of: RunRef(name: dag, id: id))?.pid.map(Int.init)
+        return try store.latestSnapshot(of: RunRef(name: dag, id: id))
     }
 
 }

@@ -276,3 +276,19 @@ struct EngineSubDAGTests {
         #expect(child.triggerType == .retry)
     }
 }
+
+extension EngineSubDAGTests {
+    @Test("sub-DAG params that start with a dash reach the child as params, not as options")
+    func dashParams() throws {
+        let home = try EngineHarness()
+        defer { home.remove() }
+        try home.dag("dashchild", "steps:\n  - {name: show, command: 'echo \"[$1]\"', output: SEEN}\n")
+        try home.dag("dashparent", "steps:\n  - {name: call, call: dashchild, params: \"-x\"}\n")
+        let (status, run, output) = try home.start("dashparent")
+        #expect(status == 0, "\(output.stderr)")
+        let sub = try #require(run.node(named: "call")?.subRuns.first)
+        let child = try #require(try home.latest(dag: "dashchild", runID: sub.dagRunId))
+        #expect(child.status == .succeeded)
+        #expect(child.node(named: "show")?.outputValue == "[-x]")
+    }
+}

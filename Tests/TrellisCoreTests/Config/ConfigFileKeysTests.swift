@@ -25,6 +25,7 @@ struct ConfigFileKeysTests {
         - 0123456789abcdef0123
         - fedcba9876543210fedc
     metrics: public
+    idle_timeout_sec: 120
     queues:
       - name: batch
         max_concurrency: 3
@@ -54,6 +55,7 @@ struct ConfigFileKeysTests {
         #expect(config.auth == AuthConfig(mode: .basic, basicUsername: "admin", basicPassword: "correct-horse-battery",
                                           tokens: ["0123456789abcdef0123", "fedcba9876543210fedc"]))
         #expect(config.metrics == .public)
+        #expect(config.idleTimeoutSec == 120)
         #expect(config.queues == [QueueConfig(name: "batch", maxConcurrency: 3), QueueConfig(name: "reports", maxConcurrency: 1)])
         #expect(config.queue(named: "reports")?.maxConcurrency == 1)
         #expect(config.queue(named: "missing") == nil)
@@ -74,6 +76,8 @@ struct ConfigFileKeysTests {
         ("auth: ~", { $0.auth.mode == .none }),
         ("metrics: private", { $0.metrics == .private }),
         ("metrics: Public", { $0.metrics == .public }),
+        ("idle_timeout_sec: 0", { $0.idleTimeoutSec == 0 }),
+        ("idleTimeoutSec: 86400", { $0.idleTimeoutSec == 86_400 }),
         ("queues: []", { $0.queues.isEmpty }),
         ("queues:\n  - {name: q1}\n  - {name: q2, max_concurrency: 1}", { $0.queues.map(\.name) == ["q1", "q2"] }),
         ("events:\n  enabled: yes", { $0.events.enabled }),

@@ -44,6 +44,8 @@ struct ConfigPrecedenceTests {
             flags: nil, value: { $0.auth.mode.rawValue }, defaultValue: "none", fileValue: "basic", envValue: "none", flagValue: nil),
         Row(key: "metrics", file: "metrics: public", env: ["TRELLIS_METRICS": "private"], flags: nil,
             value: { $0.metrics.rawValue }, defaultValue: "private", fileValue: "public", envValue: "private", flagValue: nil),
+        Row(key: "idle_timeout_sec", file: "idle_timeout_sec: 30", env: ["TRELLIS_IDLE_TIMEOUT_SEC": "0"], flags: nil,
+            value: { "\($0.idleTimeoutSec)" }, defaultValue: "60", fileValue: "30", envValue: "0", flagValue: nil),
         Row(key: "events.enabled", file: "events: {enabled: false}", env: ["TRELLIS_EVENTS_ENABLED": "true"], flags: nil,
             value: { "\($0.events.enabled)" }, defaultValue: "true", fileValue: "false", envValue: "true", flagValue: nil),
         Row(key: "default_shell", file: "default_shell: [bash, -e]", env: ["TRELLIS_DEFAULT_SHELL": "zsh -e", "SHELL": "/bin/fish"], flags: nil,
@@ -81,7 +83,7 @@ struct ConfigPrecedenceTests {
         #expect(Set(ConfigSourceReader.variables.values) == [
             "TRELLIS_HOME", "TRELLIS_HOST", "TRELLIS_PORT", "TRELLIS_DAGS_DIR", "TRELLIS_DATA_DIR", "TRELLIS_DOCS_DIR",
             "TRELLIS_BASE_PATH", "TRELLIS_API_BASE_PATH", "TRELLIS_TZ", "TRELLIS_AUTH_MODE", "TRELLIS_AUTH_BASIC_USERNAME",
-            "TRELLIS_AUTH_BASIC_PASSWORD", "TRELLIS_AUTH_TOKEN", "TRELLIS_METRICS", "TRELLIS_EVENTS_ENABLED",
+            "TRELLIS_AUTH_BASIC_PASSWORD", "TRELLIS_AUTH_TOKEN", "TRELLIS_METRICS", "TRELLIS_IDLE_TIMEOUT_SEC", "TRELLIS_EVENTS_ENABLED",
             "TRELLIS_DEFAULT_SHELL", "TRELLIS_LOG_LEVEL",
         ])
     }
