@@ -1,6 +1,8 @@
 #ifndef C_TRELLIS_SYSTEM_H
 #define C_TRELLIS_SYSTEM_H
 
+#include <stddef.h>
+
 /*
  * Small Linux process helpers that Swift cannot express directly: a fork/exec
  * launcher with a defined child set-up, and prctl wrappers.
@@ -77,6 +79,27 @@ int trellis_pdeathsig_self(int sig);
 /* pidfd_open(pid, 0): a close-on-exec descriptor that polls readable once the process has
  * exited (also for processes that are not our children). Returns -1 with errno set. */
 int trellis_pidfd_open(int pid);
+
+/* The response of trellis_http_perform: status, the last response's raw header block (status
+ * line included, CRLF line ends) and the body, both NUL-terminated copies owned by the caller
+ * (trellis_http_response_free); or, on failure, `error` and whether it was the timeout. */
+typedef struct {
+    int status;
+    char *headers;
+    size_t headers_length;
+    char *body;
+    size_t body_length;
+    int timed_out;
+    char error[512];
+} trellis_http_response;
+
+/* One HTTP request with libcurl, loaded on first use (dlopen "libcurl.so.4"), so processes that
+ * never make one do not load it. `headers` are "Name: value" strings, NULL terminated; the body
+ * is sent when `has_body`; redirects are followed; `timeout_ms` 0 means none. Returns 0 with
+ * `out` filled, or -1 with `out->error` set. Blocks the calling thread. */
+int trellis_http_perform(const char *method, const char *url, const char *const *headers, const char *body,
+                         size_t body_length, int has_body, long timeout_ms, trellis_http_response *out);
+void trellis_http_response_free(trellis_http_response *response);
 
 /* malloc_trim(0): gives every whole free page of every malloc arena back to the kernel.
  * Returns 1 when memory was released, else 0 (also where glibc is not the allocator). */

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TrellisCore
 
 extension RunAgent {
@@ -14,46 +11,39 @@ extension RunAgent {
         record.stderr = logs.err
         update(record)
         let substitutor = Substitutor(scope: scope, commands: substitutionRunner(scope: scope, workingDirectory: workingDirectory))
-        let request: URLRequest
+        let request: HTTPStepClient.Request
         do {
             request = try await HTTPStepRequest.build(spec, substitute: { try await substitutor.substitute($0, mode: .full) })
         } catch {
             LogFiles.appendText("\(error)\n", to: logs.err)
             return ExecutionResult(exitCode: 1, error: "\(error)")
         }
-        let timeout = step.timeoutSec > 0 ? Double(step.timeoutSec) : (spec.timeoutSec > 0 ? Double(spec.timeoutSec) : 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        if spec.timeoutSec > 0 { configuration.timeoutIntervalForRequest = Double(spec.timeoutSec) }
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
+        let timeout = [spec.timeoutSec, step.timeoutSec].filter { $0 > 0 }.min() ?? 0
+        let response: HTTPStepResponse
         do {
-            let (data, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                return ExecutionResult(exitCode: 1, error: "not an HTTP response")
-            }
-            let expected = spec.expectedStatus.isEmpty ? nil : spec.expectedStatus
-            let ok = expected?.contains(http.statusCode) ?? (200..<300).contains(http.statusCode)
-            let text = HTTPStepRequest.render(http, body: data, silent: spec.silent && ok, json: spec.json)
-            LogFiles.appendText(text, to: logs.out)
-            var result = ExecutionResult(exitCode: ok ? 0 : 1, error: ok ? nil : "unexpected HTTP status \(http.statusCode)")
-            let limit = self.request.dag.maxOutputSize
-            result.stdout = text
-            result.stdoutTruncated = step.output != nil && text.utf8.count > limit
-            return result
+            response = try await HTTPStepClient.perform(request, timeoutSec: timeout)
         } catch {
-            let message = (error as? URLError)?.code == .timedOut && timeout > 0
-                ? "HTTP request timed out after \(Int(timeout)) s" : "HTTP request failed: \(error.localizedDescription)"
-            LogFiles.appendText(message + "\n", to: logs.err)
-            return ExecutionResult(exitCode: 1, error: message)
+            LogFiles.appendText(error.message + "\n", to: logs.err)
+            return ExecutionResult(exitCode: 1, error: error.message)
         }
+        let expected = spec.expectedStatus.isEmpty ? nil : spec.expectedStatus
+        let ok = expected?.contains(response.status) ?? (200..<300).contains(response.status)
+        let text = HTTPStepRequest.render(response, silent: spec.silent && ok, json: spec.json)
+        LogFiles.appendText(text, to: logs.out)
+        var result = ExecutionResult(exitCode: ok ? 0 : 1, error: ok ? nil : "unexpected HTTP status \(response.status)")
+        let limit = self.request.dag.maxOutputSize
+        result.stdout = text
+        result.stdoutTruncated = step.output != nil && text.utf8.count > limit
+        return result
     }
 }
 
 /// Builds and renders HTTP step requests.
 enum HTTPStepRequest {
-    static func build(_ spec: HTTPSpec, substitute: (String) async throws -> String) async throws -> URLRequest {
+    static func build(_ spec: HTTPSpec, substitute: (String) async throws -> String) async throws -> HTTPStepClient.Request {
         let urlText = try await substitute(spec.url)
-        guard var components = URLComponents(string: urlText), components.scheme == "http" || components.scheme == "https" else {
+        guard var components = URLComponents(string: urlText), components.scheme == "http" || components.scheme == "https",
+              components.host?.isEmpty == false else {
             throw RunAgentError("invalid URL \"\(urlText)\"")
         }
         if !spec.query.isEmpty {
@@ -61,35 +51,35 @@ enum HTTPStepRequest {
             for entry in spec.query { items.append(URLQueryItem(name: entry.name, value: try await substitute(entry.value))) }
             components.queryItems = items
         }
-        guard let url = components.url else { throw RunAgentError("invalid URL \"\(urlText)\"") }
-        var request = URLRequest(url: url)
-        request.httpMethod = spec.method
+        guard let url = components.string else { throw RunAgentError("invalid URL \"\(urlText)\"") }
+        var headers: [(String, String)] = []
         for header in spec.headers {
-            request.setValue(try await substitute(header.value), forHTTPHeaderField: header.name)
+            let value = try await substitute(header.value)
+            guard !header.name.contains(where: { $0 == ":" || $0.isNewline }), !value.contains(where: \.isNewline) else {
+                throw RunAgentError("invalid HTTP header \"\(header.name)\"")
+            }
+            headers.append((header.name, value))
         }
-        if let body = spec.body { request.httpBody = Data(try await substitute(body).utf8) }
-        return request
+        let body = try await spec.body.asyncMap { Data(try await substitute($0).utf8) }
+        return HTTPStepClient.Request(method: spec.method, url: url, headers: headers, body: body)
     }
 
     /// Status line, headers, blank line, body; only the body when `silent`; JSON when `json`.
-    static func render(_ response: HTTPURLResponse, body: Data, silent: Bool, json: Bool) -> String {
-        let bodyText = String(decoding: body, as: UTF8.self)
-        let headers = response.allHeaderFields.compactMap { key, value -> (String, String)? in
-            guard let key = key as? String else { return nil }
-            return (key, "\(value)")
-        }.sorted { $0.0 < $1.0 }
+    static func render(_ response: HTTPStepResponse, silent: Bool, json: Bool) -> String {
+        let bodyText = String(decoding: response.body, as: UTF8.self)
+        let headers = response.headers.sorted { $0.name < $1.name }
         if json {
             let parsedBody = (try? JSONValue.parse(bodyText)) ?? .string(bodyText)
             let object = JSONValue.object(JSONObject([
-                ("status_code", .integer(response.statusCode)),
-                ("headers", .object(JSONObject(headers.map { ($0.0, JSONValue.string($0.1)) }))),
+                ("status_code", .integer(response.status)),
+                ("headers", .object(JSONObject(headers.map { ($0.name, JSONValue.string($0.value)) }))),
                 ("body", parsedBody),
             ]))
             return object.serialized() + "\n"
         }
         if silent { return bodyText.hasSuffix("\n") ? bodyText : bodyText + "\n" }
-        var text = "HTTP/1.1 \(response.statusCode) \(HTTPURLResponse.localizedString(forStatusCode: response.statusCode))\n"
-        for (key, value) in headers { text += "\(key): \(value)\n" }
+        var text = "HTTP/1.1 \(response.status) \(response.reason)\n"
+        for header in headers { text += "\(header.name): \(header.value)\n" }
         return text + "\n" + bodyText + (bodyText.hasSuffix("\n") ? "" : "\n")
     }
 }
