@@ -21,23 +21,46 @@ public struct Step: Sendable, Hashable {
     public var call: String?
     /// Sub-DAG params as one string, unevaluated.
     public var callParams: String?
-    public var parallel: ParallelSpec?
-    public var http: HTTPSpec?
+    public var parallel: ParallelSpec? {
+        get { storedParallel.value }
+        set { storedParallel.value = newValue }
+    }
+    public var http: HTTPSpec? {
+        get { storedHTTP.value }
+        set { storedHTTP.value = newValue }
+    }
     /// The `with:` block as written, for API echo.
-    public var with: JSONValue?
+    public var with: JSONValue? {
+        get { storedWith.value }
+        set { storedWith.value = newValue }
+    }
     /// Output variable name (leading `$` dropped).
     public var output: String?
     public var stdout: String?
     public var stderr: String?
     public var continueOn = ContinueOn()
-    public var retryPolicy: RetryPolicy?
-    public var repeatPolicy: RepeatPolicy?
+    public var retryPolicy: RetryPolicy? {
+        get { storedRetryPolicy.value }
+        set { storedRetryPolicy.value = newValue }
+    }
+    public var repeatPolicy: RepeatPolicy? {
+        get { storedRepeatPolicy.value }
+        set { storedRepeatPolicy.value = newValue }
+    }
     public var preconditions: [Condition] = []
     public var timeoutSec = 0
     /// Signal sent on stop, as a name (`SIGTERM`).
     public var signalOnStop: String?
     /// The 1-based YAML line of the step, for messages.
     public var line: Int?
+
+    // Parts most steps leave unset, kept out of line: a step is copied and stored often (every
+    // catalog entry holds its DAG's steps), and these made up more than half of its size.
+    private var storedParallel = OutOfLine<ParallelSpec>()
+    private var storedHTTP = OutOfLine<HTTPSpec>()
+    private var storedWith = OutOfLine<JSONValue>()
+    private var storedRetryPolicy = OutOfLine<RetryPolicy>()
+    private var storedRepeatPolicy = OutOfLine<RepeatPolicy>()
 
     public init(name: String) {
         self.name = name
