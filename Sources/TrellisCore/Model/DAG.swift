@@ -127,3 +127,11 @@ public struct HandlerOn: Sendable, Hashable {
     /// Every defined handler, in the order they can run.
     public var all: [Step] { Kind.allCases.compactMap { steps[$0] } }
 }
+
+extension HandlerOn: CustomReflectable {
+    /// The defined handlers in the order they can run (a dictionary's order would change from
+    /// one process to the next in printed values and test messages).
+    public var customMirror: Mirror {
+        Mirror(self, children: Kind.allCases.compactMap { kind in steps[kind].map { (label: String?.some("\(kind)"), value: $0 as Any) } })
+    }
+}
