@@ -44,4 +44,39 @@ struct FoldedDayCacheTests {
         try Data((0..<5).map { line("r\($0)", .succeeded) }.joined().utf8).write(to: URL(fileURLWithPath: big))
         #expect(try cache.fold(fileAt: big).count == 5)
     }
+
+    @Test("folding only the appended lines gives the full fold after every append, torn tails included")
+    func incremental() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/index.jsonl"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let cache = FoldedDayCache()
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let statuses: [RunStatus] = [.queued, .running, .succeeded, .failed]
+        var pendingTail = ""
+        for round in 0..<200 {
+            var text = pendingTail
+            for _ in 0..<Int(next() % 4) {
+                let id = "r\(next() % 60)"
+                let minute = Int(id.dropFirst())! % 60
+                text += "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(statuses[Int(next() % 4)].rawValue),"
+                    + "\"createdAt\":\"2026-11-29T12:\(minute < 10 ? "0" : "")\(minute):00.000Z\",\"triggerType\":2,\"labels\":[]}\n"
+            }
+            // Every few rounds the writer is caught mid-line: the cache must not fold half a line.
+            let cut = round % 5 == 4 && !text.isEmpty ? Int(next() % UInt64(text.utf8.count)) : text.utf8.count
+            let written = String(decoding: Array(text.utf8)[..<cut], as: UTF8.self)
+            pendingTail = String(decoding: Array(text.utf8)[cut...], as: UTF8.self)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(written.utf8))
+            try handle.close()
+            let expected = try DayIndex.fold(fileAt: path)
+            let folded = try cache.fold(fileAt: path)
+            #expect(folded == expected, "round \(round)")
+        }
+    }
 }
