@@ -64,10 +64,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "trellis", dependencies: ["TrellisCLI"]),
-        .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrellisCoreTests", dependencies: ["TrellisCore", "TrellisTesting"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TrellisCLITests",
-            dependencies: ["TrellisCLI", "TrellisCore", "TrellisStore", "trellis", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TrellisCLI", "TrellisCore", "TrellisStore", "TrellisTesting", "trellis", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "TrellisEngineTests", dependencies: ["TrellisEngine"]),
         .testTarget(name: "TrellisStoreTests", dependencies: ["TrellisStore", "TrellisTesting", "TrellisCore"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrellisTesting
 @testable import TrellisCore
 
 /// Seeded fuzzing of the loader: random bytes, random YAML-like text, and about 2,000 mutations
@@ -38,7 +39,7 @@ struct LoaderFuzzTests {
         case deleteLine, duplicateLine, swapLines, flipBit, insertSpecial, shiftIndent, truncate, joinLines
     }
 
-    static func mutate(_ input: [UInt8], _ mutation: Mutation, using rng: inout LoaderSplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ mutation: Mutation, using rng: inout SeededGenerator) -> [UInt8] {
         var lines = input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
         func line() -> Int { Int.random(in: 0..<lines.count, using: &rng) }
         func joined() -> [UInt8] { Array(lines.joined(separator: [UInt8(ascii: "\n")])) }
@@ -85,7 +86,7 @@ struct LoaderFuzzTests {
     func mutatedFixture(fixture: String) throws {
         let parts = fixture.split(separator: "/").map(String.init)
         let original = Array(try LoaderTestSupport.fixtureText(parts[0], parts[1]).utf8)
-        var rng = LoaderSplitMix64(seed: Self.seed(fixture))
+        var rng = SeededGenerator(seed: Self.seed(fixture))
         var failures: [String] = []
         var invalid = 0
         for index in 0..<Self.mutantsPerFixture {
@@ -113,7 +114,7 @@ struct LoaderFuzzTests {
 
     @Test("random bytes always get a verdict")
     func randomBytes() {
-        var rng = LoaderSplitMix64(seed: 0x7E11_15)
+        var rng = SeededGenerator(seed: 0x7E11_15)
         var failures: [String] = []
         for index in 0..<300 {
             let count = Int.random(in: 0...400, using: &rng)
@@ -133,7 +134,7 @@ struct LoaderFuzzTests {
 
     @Test("random YAML-like token soup always gets a verdict")
     func tokenSoup() {
-        var rng = LoaderSplitMix64(seed: 0x50_0F)
+        var rng = SeededGenerator(seed: 0x50_0F)
         var failures: [String] = []
         var valid = 0
         for index in 0..<400 {
@@ -151,11 +152,11 @@ struct LoaderFuzzTests {
 
     @Test("the generator is seeded: the same seed gives the same sequence")
     func generatorIsDeterministic() {
-        var first = LoaderSplitMix64(seed: 42), second = LoaderSplitMix64(seed: 42)
+        var first = SeededGenerator(seed: 42), second = SeededGenerator(seed: 42)
         let a = (0..<5).map { _ in first.next() }, b = (0..<5).map { _ in second.next() }
         #expect(a == b)
         // Reference values of SplitMix64 for seed 0.
-        var zero = LoaderSplitMix64(seed: 0)
+        var zero = SeededGenerator(seed: 0)
         #expect(zero.next() == 0xE220_A839_7B1D_CDAF)
         #expect(zero.next() == 0x6E78_9E6A_A1B9_65F4)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrellisCore
+import TrellisTesting
 @testable import TrellisStore
 
 /// ``FoldedDayCache``: a day file is decoded once while unchanged, re-read after an append or a
@@ -51,23 +52,19 @@ struct FoldedDayCacheTests {
         let path = directory.path + "/index.jsonl"
         FileManager.default.createFile(atPath: path, contents: nil)
         let cache = FoldedDayCache()
-        var state: UInt64 = 7
-        func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
+        var generator = SeededGenerator(seed: 7)
         let statuses: [RunStatus] = [.queued, .running, .succeeded, .failed]
         var pendingTail = ""
         for round in 0..<200 {
             var text = pendingTail
-            for _ in 0..<Int(next() % 4) {
-                let id = "r\(next() % 60)"
+            for _ in 0..<Int(generator.next() % 4) {
+                let id = "r\(generator.next() % 60)"
                 let minute = Int(id.dropFirst())! % 60
-                text += "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(statuses[Int(next() % 4)].rawValue),"
+                text += "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(statuses[Int(generator.next() % 4)].rawValue),"
                     + "\"createdAt\":\"2026-11-29T12:\(minute < 10 ? "0" : "")\(minute):00.000Z\",\"triggerType\":2,\"labels\":[]}\n"
             }
             // Every few rounds the writer is caught mid-line: the cache must not fold half a line.
-            let cut = round % 5 == 4 && !text.isEmpty ? Int(next() % UInt64(text.utf8.count)) : text.utf8.count
+            let cut = round % 5 == 4 && !text.isEmpty ? Int(generator.next() % UInt64(text.utf8.count)) : text.utf8.count
             let written = String(decoding: Array(text.utf8)[..<cut], as: UTF8.self)
             pendingTail = String(decoding: Array(text.utf8)[cut...], as: UTF8.self)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
