@@ -43,19 +43,19 @@ enum AgentRunner {
     /// queue file, which also wakes the dispatcher. Direct starts occupy slots too, so they append
     /// it as well — but only while the queue holds items (runs waiting for a slot), so that the
     /// queue files of DAGs that are only ever started directly do not grow with every run.
-    /// Nothing is appended while the run is still active: an agent that could not take the lock
-    /// of a run another agent runs must not free that run's slot. Best effort: the dispatcher
-    /// and the dead-run sweep settle a run whose `done` is missing.
+    /// Decided under the queue file's lock on the run's latest snapshot
+    /// (``QueueStore/releaseSlot(of:in:reader:at:onlyWhileQueueHoldsItems:)``): nothing is
+    /// appended while the run is active — an agent that could not take the lock of a run another
+    /// agent runs must not free that run's slot, and a retry queued the moment the run ended has
+    /// replaced its item already. Best effort: the dispatcher and the dead-run sweep settle a run
+    /// whose `done` is missing.
     static func releaseSlot(of header: RunHeader, context: CommandContext) {
-        guard header.isRoot, let latest = try? context.store.latestSnapshot(of: header.run),
-              !latest.status.isActive, latest.status != .notStarted else { return }
+        guard header.isRoot else { return }
         let queue = header.queue.isEmpty ? header.run.name : header.queue
         let queues = FileQueueStore(dataDirectory: context.dataDirectory, logger: context.logger)
         guard let path = try? queues.path(of: queue), FileManager.default.fileExists(atPath: path) else { return }
         do {
-            try queues.update(queue) { state in
-                (state.isEmpty ? [] : [QueueRecord(.done, header.run, at: Date())], ())
-            }
+            try queues.releaseSlot(of: header.run, in: queue, reader: context.store, at: Date(), onlyWhileQueueHoldsItems: true)
         } catch {
             context.logger.warning("cannot free the run's queue slot", metadata: [
                 "dag.name": "\(header.run.name)", "run.id": "\(header.run.id)", "queue": "\(queue)", "error": "\(error)",

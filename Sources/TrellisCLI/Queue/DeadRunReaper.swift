@@ -8,6 +8,7 @@ import TrellisStore
 /// ``QueueDispatcher`` (which repairs the dead runs it meets while counting live runs).
 struct DeadRunReaper: Sendable {
     let repairer: DeadRunRepairer
+    let reader: any RunReader
     let queues: any QueueStore
     let now: @Sendable () -> Date
     let logger: Logger
@@ -15,6 +16,7 @@ struct DeadRunReaper: Sendable {
     init(store: any RunReader & RunWriter & RunLocking, queues: any QueueStore, now: @escaping @Sendable () -> Date,
          logger: Logger) {
         repairer = DeadRunRepairer(store: store, now: now, logger: logger)
+        reader = store
         self.queues = queues
         self.now = now
         self.logger = logger
@@ -34,7 +36,9 @@ struct DeadRunReaper: Sendable {
         guard repaired.parent == nil else { return repaired }
         let queue = repaired.queue.isEmpty ? run.name : repaired.queue
         do {
-            try queues.append(QueueRecord(.done, run, at: now()), to: queue)
+            // Under the queue's lock, and only while the run is still the one that ended: a
+            // retry queued meanwhile has replaced its item.
+            try queues.releaseSlot(of: run, in: queue, reader: reader, at: now())
         } catch {
             logger.warning("cannot free the queue slot of a dead run", metadata: [
                 "dag.name": "\(run.name)", "run.id": "\(run.id)", "queue": "\(queue)", "error": "\(error)",

@@ -198,17 +198,22 @@ public struct QueueDispatcher: Sendable {
     }
 }
 
-/// The runs whose start a dispatcher is waiting for.
+/// The runs whose start a dispatcher is waiting for. Counted: one run can have two starts in
+/// flight for a moment (the start of a run that ended and was retried at once, whose poll has
+/// not seen it yet, and the start of the retry).
 final class InFlightRuns: Sendable {
-    private let state = Mutex<Set<RunRef>>([])
+    private let state = Mutex<[RunRef: Int]>([:])
 
-    var runs: Set<RunRef> { state.withLock { $0 } }
+    var runs: Set<RunRef> { state.withLock { Set($0.keys) } }
 
     func insert(_ run: RunRef) {
-        _ = state.withLock { $0.insert(run) }
+        state.withLock { $0[run, default: 0] += 1 }
     }
 
     func remove(_ run: RunRef) {
-        _ = state.withLock { $0.remove(run) }
+        state.withLock { counts in
+            guard let count = counts[run] else { return }
+            counts[run] = count > 1 ? count - 1 : nil
+        }
     }
 }

@@ -26,7 +26,10 @@ public struct DispatchRunFacts: Sendable, Hashable {
 /// items whose run has not finished — a claim still `queued` is *claimed-not-yet-running*; one
 /// whose run runs may be missing from the live set only because it started after the live runs
 /// were counted. Open items are then taken FIFO (`high` before `low`):
-/// - run missing, no longer `queued`, or already running → dropped, no error;
+/// - run missing, or no longer `queued` (already running, ended) → dropped, no error. This is
+///   judged on the facts alone: the live runs were counted before the queue was read, so a run
+///   counted live that is `queued` now is a new attempt (a queued retry) whose earlier attempt
+///   ended meanwhile — it waits for a slot like any open item;
 /// - a scheduler-triggered run of a suspended DAG → aborted, "DAG suspended before dispatch";
 /// - otherwise claimed while a slot is free; the first item that finds no free slot ends the walk,
 ///   so the runs behind it are not read.
@@ -138,7 +141,7 @@ public struct DispatchPlanner: Sendable {
             : queue.state.applying(plan.reopened.map { QueueRecord(.reopen, $0, at: now) })
         for item in waiting.open {
             let run = item.run
-            guard let current = facts(run), current.status == .queued, !queue.liveRuns.contains(run) else {
+            guard let current = facts(run), current.status == .queued else {
                 plan.drops.append(run)
                 continue
             }

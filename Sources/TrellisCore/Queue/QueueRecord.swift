@@ -8,7 +8,8 @@ import Foundation
 public struct QueueRecord: Sendable, Hashable, Codable {
     /// What happened to the run in the queue.
     public enum Op: String, Sendable, Hashable, Codable, CaseIterable {
-        /// The run was queued (status `queued`); it waits for a free slot.
+        /// The run was queued (status `queued`); it waits for a free slot. Written after the
+        /// run's claim, it is a new attempt of the run (a queued retry) and replaces the ended one.
         case enqueue
         /// The dispatcher took the item and is starting its run agent; `token` fences the claim
         /// (only the agent started with it may run the run).
@@ -18,7 +19,8 @@ public struct QueueRecord: Sendable, Hashable, Codable {
         case reopen
         /// The run occupies a slot: a claimed run started, or a direct start.
         case start
-        /// The run finished and freed its slot.
+        /// The run finished and freed its slot (appended only while the run's latest status says
+        /// it ended, so it never follows the `enqueue` of a newer attempt).
         case done
         /// The queued run was removed by a user (§14.4).
         case dequeue

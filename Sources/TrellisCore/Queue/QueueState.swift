@@ -8,10 +8,20 @@ import Foundation
 /// - **claimed**: taken by the dispatcher, its run agent not yet started;
 /// - **running**: occupying a slot (a dispatched run that started, or a direct start).
 ///
-/// Fold rules: `enqueue` opens an absent run (a run already in the queue keeps its place and
-/// phase); `claim` moves an open or absent run to claimed, with the claim's token, and counts
-/// it; `reopen` moves a claimed run back to open, keeping its place and its count of claims;
-/// `start` makes any run running; `done`, `dequeue` and `drop` remove the run whatever its phase.
+/// Fold rules: `enqueue` opens an absent run; an open run keeps its place (a repeated enqueue);
+/// a claimed or running run is **replaced** by a new open item at the tail — a run passes through
+/// its queue once per queued attempt, and an `enqueue` written after its claim is a new attempt
+/// (a queued retry, API §6.7) of a run whose claimed attempt has ended: that attempt's slot is
+/// freed and the new attempt waits for one like any new run, with a claim count of 0. `claim`
+/// moves an open or absent run to claimed, with the claim's token, and counts it; `reopen` moves
+/// a claimed run back to open, keeping its place and its count of claims; `start` makes any run
+/// running; `done`, `dequeue` and `drop` remove the run whatever its phase.
+///
+/// The records of one run are told apart by their order, so the writers keep that order true: a
+/// retry writes its `queued` snapshot and its `enqueue` under the queue file's lock
+/// (``RunQueueing/enqueueRetry(of:)``), and `done` is appended only under that lock while the
+/// run's latest snapshot says it ended (``QueueStore/releaseSlot(of:in:reader:at:onlyWhileQueueHoldsItems:)``),
+/// so the `done` of the first attempt always comes before the retry's `enqueue`.
 public struct QueueState: Sendable, Hashable {
     public enum Phase: String, Sendable, Hashable {
         case open
@@ -69,7 +79,8 @@ public struct QueueState: Sendable, Hashable {
         let existing = entries[run]
         switch record.op {
         case .enqueue:
-            guard existing == nil else { return }
+            if let existing, existing.item.phase == .open { return }
+            // Absent, or a new attempt of a run whose claimed or running attempt has ended.
             insert(Item(run: run, phase: .open, priority: record.priority ?? .low, enqueuedAt: record.at, since: record.at))
         case .claim:
             if var entry = existing {

@@ -128,11 +128,12 @@ func queueFileRecords(_ path: String) throws -> [QueueRecord] {
 
 /// Bounded polling for an outcome in another process.
 enum QueueTestWait {
-    static func until<T>(_ what: String, seconds: Double = 90, _ probe: () throws -> T?) async throws -> T {
+    static func until<T>(_ what: String, seconds: Double = 90, every pause: Duration = .milliseconds(20),
+                         _ probe: () throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let value = try probe() { return value }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: pause)
         }
         throw QueueTestFailure("timed out waiting for \(what)")
     }

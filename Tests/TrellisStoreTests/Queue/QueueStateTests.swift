@@ -51,11 +51,24 @@ struct QueueStateTests {
         let state = QueueState(folding: [
             Self.record(.enqueue, "a", at: 1), Self.record(.enqueue, "b", at: 2), Self.record(.enqueue, "a", at: 3),
             Self.record(.enqueue, "r", at: 4), Self.record(.start, "r", at: 5), Self.record(.claim, "r", at: 6),
-            Self.record(.enqueue, "r", at: 7),
         ])
         #expect(Self.ids(state.open) == ["a", "b"])
         #expect(state.item(RunRef(name: "d", id: "a"))?.enqueuedAt == Self.t0.addingTimeInterval(1))
         #expect(Self.ids(state.running) == ["r"])
+    }
+
+    @Test("an enqueue after a run's claim or start is a new attempt (a queued retry): open at the tail, unclaimed")
+    func retryEnqueue() {
+        let state = QueueState(folding: [
+            Self.record(.enqueue, "a", at: 1), Self.record(.claim, "a", at: 2, token: "t1"), Self.record(.reopen, "a", at: 3),
+            Self.record(.claim, "a", at: 4, token: "t2"), Self.record(.enqueue, "b", at: 5), Self.record(.start, "r", at: 6),
+            Self.record(.enqueue, "a", at: 7), Self.record(.enqueue, "r", at: 8),
+        ])
+        #expect(Self.ids(state.open) == ["b", "a", "r"])
+        #expect(state.claimed.isEmpty && state.running.isEmpty)
+        let a = state.item(RunRef(name: "d", id: "a"))
+        #expect(a?.token == nil && a?.claims == 0 && a?.enqueuedAt == Self.t0.addingTimeInterval(7))
+        #expect(QueueState(folding: state.records) == state)
     }
 
     @Test("a run enqueued again after it finished is queued again, at the tail")
