@@ -43,7 +43,11 @@ struct YAMLDocumentParser {
         do {
             // An explicit encoding: Yams' `.default` reads the whole process environment on every
             // parse (13 % of a 5,000-file catalog scan); Swift strings are UTF-8 anyway.
-            let parser = try Parser(yaml: text, encoding: .utf8)
+            // The basic resolver: scalars are typed by this loader (`YAMLScalar.isPlain`) and merge
+            // keys found by their text, never by Yams' tag resolution, whose default rules compile
+            // regular expressions in every process that parses (a run agent's start) and run
+            // them for every key Yams compares to find duplicates.
+            let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             root = try parser.nextRoot()
             if root != nil, let second = try parser.nextRoot() {
                 return .failure(YAMLLoadError(

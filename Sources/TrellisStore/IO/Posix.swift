@@ -126,10 +126,22 @@ enum Posix {
 
     /// Creates a directory and its missing parents.
     static func makeDirectories(_ path: String) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(.io, "cannot create directory: \(error.localizedDescription)", path: path)
+        // mkdir(2) from the deepest level up, only as far as a level is missing (`mkdir -p`):
+        // the common case, a parent that exists, is one system call.
+        if mkdir(path, 0o755) == 0 { return }
+        switch errno {
+        case EEXIST:
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw StoreError(.io, "cannot create directory: a file is in the way", path: path)
+            }
+        case ENOENT:
+            let parent = (path as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != path else { throw failure("create directory", path, errno: ENOENT) }
+            try makeDirectories(parent)
+            if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("create directory", path) }
+        default:
+            throw failure("create directory", path)
         }
     }
 
