@@ -129,7 +129,7 @@ extension RunAgent {
                 inFlight.insert(name)
                 Task { [weak self] in
                     await self?.runNode(name, isHandler: false)
-                    await self?.eventSink.yield(.nodeFinished(name))
+                    self?.eventSink.yield(.nodeFinished(name))
                 }
                 if request.dag.delaySec > 0 {
                     try? await Task.sleep(for: .seconds(request.dag.delaySec))
