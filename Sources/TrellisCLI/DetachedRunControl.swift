@@ -16,6 +16,9 @@ struct DetachedRunControl: RunControl {
 
     /// How long a start may take to leave `not_started` (§16.1).
     static let startDeadline: Duration = .seconds(10)
+    /// This control's limit for a start: ``startDeadline``, longer only where a test runs on a
+    /// machine too loaded to start a process within it.
+    var startLimit: Duration = DetachedRunControl.startDeadline
 
     func start(_ request: StartRequest, dagName: String) async throws -> RunSnapshot {
         let run = RunRef(name: dagName, id: request.runID)
@@ -28,7 +31,7 @@ struct DetachedRunControl: RunControl {
         if let slot = request.scheduleTime { arguments += ["--schedule-time", ScheduleTimeText.format(slot)] }
         arguments.append(request.dagFile)
         do {
-            return try await launch(arguments, logName: "agent-\(request.runID).log") {
+            return try await launch(arguments, logName: "agent-\(request.runID).log", deadline: startLimit) {
                 guard let snapshot = try? store.latestSnapshot(of: run), snapshot.status != .notStarted else { return nil }
                 return snapshot
             }

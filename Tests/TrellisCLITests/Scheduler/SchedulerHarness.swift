@@ -44,7 +44,10 @@ struct SchedulerHarness {
         for key in environment.keys where key.hasPrefix("TRELLIS_") { environment[key] = nil }
         let control = DetachedRunControl(
             executable: BinaryRunner.binary.path, globalArguments: ["--home", directory.url.path, "--dags", dags, "--data", data],
-            store: store, environment: environment.map { ($0.key, $0.value) }, logDirectory: data + "/logs")
+            store: store, environment: environment.map { ($0.key, $0.value) }, logDirectory: data + "/logs",
+            // The whole suite runs in parallel on 2 cores in CI: a first agent start of the debug
+            // binary once took longer than the 10 s the product allows.
+            startLimit: .seconds(60))
         let queueing = RunQueueing(reader: store, writer: store, queues: FileQueueStore(dataDirectory: data, logger: logger),
                                    globalQueues: queues)
         return SchedulerService(catalog: catalog, runs: store, repairer: DeadRunRepairer(store: store), control: control,
