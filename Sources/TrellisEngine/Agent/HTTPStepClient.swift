@@ -3,21 +3,11 @@ import Foundation
 
 /// A response of an `http` step: status, reason phrase, headers (duplicates joined with ", ",
 /// as a client library would present them) and body.
-struct HTTPStepResponse: Sendable, Hashable {
+struct HTTPStepResponse: Sendable {
     var status: Int
     var reason: String
     var headers: [(name: String, value: String)]
     var body: Data
-
-    static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.status == rhs.status && lhs.reason == rhs.reason && lhs.body == rhs.body
-            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(status)
-        hasher.combine(body)
-    }
 }
 
 /// Why an `http` step's request got no response.
@@ -28,21 +18,11 @@ struct HTTPStepError: Error, Sendable, Hashable {
 /// Makes `http` step requests with libcurl, which the C side loads on first use
 /// (`trellis_http_perform`): no trellis process loads an HTTP stack it does not use.
 enum HTTPStepClient {
-    struct Request: Sendable, Hashable {
+    struct Request: Sendable {
         var method: String
         var url: String
         var headers: [(String, String)]
         var body: Data?
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
-                && lhs.headers.map(\.0) == rhs.headers.map(\.0) && lhs.headers.map(\.1) == rhs.headers.map(\.1)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(method)
-            hasher.combine(url)
-        }
     }
 
     /// Performs `request` on a thread of its own (the call blocks until the response or the

@@ -72,7 +72,8 @@ final class FoldedDayCache: Sendable {
     }
 
     /// Folds the complete lines after `day.consumed` into `day`; `false` when the file is not
-    /// the one folded so far (replaced or shrunk), so the caller reads it whole instead.
+    /// the one folded so far (replaced or shrunk), so the caller reads it whole instead. A day
+    /// not folded yet takes the identity of the file it opens.
     private static func catchUp(_ day: inout Day, path: String) throws(StoreError) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -81,26 +82,17 @@ final class FoldedDayCache: Sendable {
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, UInt64(info.st_ino) == day.inode, UInt64(info.st_dev) == day.device,
-              Int64(info.st_size) >= day.consumed else { return day.consumed == 0 ? try readWhole(&day, fd: fd, path: path) : false }
+        guard fstat(fd, &info) == 0 else { return false }
         let size = Int64(info.st_size)
+        if UInt64(info.st_ino) != day.inode || UInt64(info.st_dev) != day.device || size < day.consumed {
+            guard day.consumed == 0 else { return false }
+            day = Day(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), consumed: 0, stamp: nil, entries: [], keys: [:])
+        }
         guard size > day.consumed else { return true }
         let bytes = try Posix.read(fd, offset: day.consumed, count: Int(size - day.consumed), path: path)
         guard let end = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return true }
         apply(LineScanner.records(RunIndexEntry.self, in: Data(bytes[...end])), to: &day)
         day.consumed += Int64(end + 1)
-        return true
-    }
-
-    /// The whole file, for a day seen for the first time through a replaced file.
-    private static func readWhole(_ day: inout Day, fd: Int32, path: String) throws(StoreError) -> Bool {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return false }
-        day = Day(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), consumed: 0, stamp: nil, entries: [], keys: [:])
-        let bytes = try Posix.read(fd, offset: 0, count: Int(info.st_size), path: path)
-        guard let end = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return true }
-        apply(LineScanner.records(RunIndexEntry.self, in: Data(bytes[...end])), to: &day)
-        day.consumed = Int64(end + 1)
         return true
     }
 

@@ -15,40 +15,12 @@ enum RawHTTP {
     /// closes, and parses the status, the headers (lowercased names) and the body.
     static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:],
                         body: Data = Data()) throws -> ServerHarness.Reply {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
+        let socket = try SlowSocket(port: port)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
-        let payload = Data((head + "\r\n").utf8) + body
-        try payload.withUnsafeBytes { raw in
-            var sent = 0
-            while sent < raw.count {
-                let n = send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-                guard n > 0 else { throw Failure(description: "send: errno \(errno)") }
-                sent += n
-            }
-        }
-        var received = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n == 0 { break }
-            guard n > 0 else { throw Failure(description: "recv: errno \(errno)") }
-            received.append(contentsOf: buffer[0..<n])
-        }
-        return try parse(received)
+        try socket.send(Array((head + "\r\n").utf8) + Array(body))
+        return try parse(try socket.receiveAll())
     }
 
     /// Splits a whole `Connection: close` response; a chunked body is de-chunked.
@@ -80,4 +52,51 @@ enum RawHTTP {
         }
         return output
     }
+}
+
+/// A client socket to 127.0.0.1 (60 s receive timeout): a request sent whole or piece by piece,
+/// the answer read until the server closes.
+final class SlowSocket {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTP.Failure(description: "socket: errno \(errno)") }
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw RawHTTP.Failure(description: "connect: errno \(errno)")
+        }
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw RawHTTP.Failure(description: "send: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    func receiveAll() throws -> Data {
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { break }
+            guard n > 0 else { throw RawHTTP.Failure(description: "recv: errno \(errno)") }
+            received.append(contentsOf: buffer[0..<n])
+        }
+        return received
+    }
+
+    deinit { close(fd) }
 }
