@@ -8,7 +8,7 @@ import TrellisStore
 /// A temporary Trellis home for queue dispatch tests: the real store, queue files and catalog,
 /// `trellis enqueue` through the built binary, and the dispatcher and sweeper run in this
 /// process with real detached `trellis start --queued` agents.
-struct QueueHarness {
+struct QueueHarness: RunWatching {
     let home: EngineHarness
     let store: FileRunStore
     let queues: FileQueueStore
@@ -76,19 +76,6 @@ struct QueueHarness {
         }
     }
 
-    func snapshot(_ dag: String, _ runID: String) throws -> RunSnapshot? {
-        try store.latestSnapshot(of: RunRef(name: dag, id: runID))
-    }
-
-    /// Waits (bounded) until the run has ended.
-    @discardableResult
-    func ended(_ dag: String, _ runID: String, within seconds: Double = 60) async throws -> RunSnapshot {
-        try await QueueTestWait.until("run \(runID) of \(dag) to end", seconds: seconds) {
-            guard let snapshot = try snapshot(dag, runID), !snapshot.status.isActive, snapshot.status != .notStarted else { return nil }
-            return snapshot
-        }
-    }
-
     func remove() {
         store.close()
         home.remove()
@@ -142,4 +129,28 @@ enum QueueTestWait {
 struct QueueTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A test harness over a run store: the latest snapshot of a run, and a bounded wait for its end.
+protocol RunWatching {
+    var store: FileRunStore { get }
+    /// How long ``ended(_:_:within:)`` waits by default.
+    var endWait: Double { get }
+}
+
+extension RunWatching {
+    var endWait: Double { 60 }
+
+    func snapshot(_ dag: String, _ runID: String) throws -> RunSnapshot? {
+        try store.latestSnapshot(of: RunRef(name: dag, id: runID))
+    }
+
+    /// Waits (bounded) until the run has ended.
+    @discardableResult
+    func ended(_ dag: String, _ runID: String, within seconds: Double? = nil) async throws -> RunSnapshot {
+        try await QueueTestWait.until("run \(runID) of \(dag) to end", seconds: seconds ?? endWait) {
+            guard let snapshot = try snapshot(dag, runID), !snapshot.status.isActive, snapshot.status != .notStarted else { return nil }
+            return snapshot
+        }
+    }
 }

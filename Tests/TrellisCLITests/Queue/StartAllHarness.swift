@@ -9,7 +9,7 @@ import TrellisStore
 /// A real `trellis start-all --port 0` (REST API and scheduler in one process) in the background
 /// over a temporary home, its output in a file, with an HTTP client allowed many connections at
 /// once (for concurrent requests).
-final class StartAllHarness: @unchecked Sendable {
+final class StartAllHarness: RunWatching, @unchecked Sendable {
     // Set in init; `process` is only touched by the test's task.
     let home: EngineHarness
     let process = Process()
@@ -104,18 +104,8 @@ final class StartAllHarness: @unchecked Sendable {
         return (running, queued)
     }
 
-    func snapshot(_ dag: String, _ runID: String) throws -> RunSnapshot? {
-        try store.latestSnapshot(of: RunRef(name: dag, id: runID))
-    }
-
-    /// Waits (bounded) until the run has ended.
-    @discardableResult
-    func ended(_ dag: String, _ runID: String, within seconds: Double = 90) async throws -> RunSnapshot {
-        try await QueueTestWait.until("run \(runID) of \(dag) to end", seconds: seconds) {
-            guard let snapshot = try snapshot(dag, runID), !snapshot.status.isActive, snapshot.status != .notStarted else { return nil }
-            return snapshot
-        }
-    }
+    /// A run of a loaded CI machine may take this long to end.
+    var endWait: Double { 90 }
 
     /// SIGTERM, then SIGKILL if it has not exited within 20 s; closes the store. The home stays.
     func stop() {
