@@ -8,11 +8,11 @@ enum CLIConfig {
     /// and cannot be read is an error.
     static func file(flag: String?, home: String?, environment: [String: String]) throws -> (text: String?, path: String?) {
         guard let location = ConfigLoader.configFilePath(flag: flag, environment: environment, home: home) else { return (nil, nil) }
-        guard let data = FileManager.default.contents(atPath: location.path) else {
+        guard let text = FileBytes.text(location.path) else {
             if location.required { throw CLIFailure(2, "cannot read the config file \(location.path)") }
             return (nil, nil)
         }
-        return (String(decoding: data, as: UTF8.self), location.path)
+        return (text, location.path)
     }
 
     /// The whole configuration; every problem at once as a usage error (exit 2).

@@ -50,9 +50,9 @@ struct CommandContext {
         } catch {
             throw CLIFailure(2, "\(error)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure(2, "cannot read \(path)") }
+        guard case .success(let data) = FileBytes.read(path) else { throw CLIFailure(2, "cannot read \(path)") }
         let fileName = (path as NSString).lastPathComponent
-        let result = DAGLoader.load(bytes: [UInt8](data), fileName: fileName,
+        let result = DAGLoader.load(bytes: data, fileName: fileName,
                                     options: DAGLoadOptions(knownDAGNames: locator.knownNames()))
         guard result.isValid, let dag = result.dag else {
             throw CLIFailure(2, result.errors.map(\.description).joined(separator: "\n"))

@@ -50,8 +50,7 @@ struct DAGFileLocator {
 
     /// The top-level `name:` of a file, read cheaply from its text.
     private func declaredName(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else { return nil }
+        guard let text = FileBytes.text(path) else { return nil }
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where line.hasPrefix("name:") {
             let value = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
             return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))

@@ -71,7 +71,7 @@ struct DetachedRunControl: RunControl {
             if let snapshot = started() { return snapshot }
             if let ended = agent.currentTermination {
                 if let snapshot = started() { return snapshot }
-                let output = (try? String(contentsOfFile: log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let output = FileBytes.text(log)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 throw RunAgentError("run agent exited (\(ended)) before the run started" + (output.isEmpty ? "" : ": \(output)"))
             }
             try await Task.sleep(for: pause)

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,20 +41,10 @@ enum DAGDirectory {
     /// The whole file, read with `open`/`read`.
     @Sendable
     static func readFile(atPath path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CatalogError(.cannotReadFile, path: path, errorNumber: errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return bytes
-            } else if errno != EINTR {
-                throw CatalogError(.cannotReadFile, path: path, errorNumber: errno)
-            }
+        switch FileBytes.read(path) {
+        case .success(let bytes): return bytes
+        case .failure(.system(let number)): throw CatalogError(.cannotReadFile, path: path, errorNumber: number)
+        case .failure: throw CatalogError(.cannotReadFile, path: path, errorNumber: EIO)
         }
     }
 

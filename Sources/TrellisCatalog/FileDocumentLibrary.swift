@@ -110,25 +110,15 @@ public final class FileDocumentLibrary: DocumentLibrary {
             return nil
         }
         onRead?(file.id)
-        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= maxFileBytes {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return bytes
-            } else if errno != EINTR {
-                logger.warning("cannot read document", metadata: ["path": "\(file.path)", "errno": "\(errno)"])
-                return nil
-            }
+        switch FileBytes.read(file.path, options: FileBytes.Options(noFollow: true, regularOnly: true, maxBytes: maxFileBytes)) {
+        case .success(let bytes):
+            return bytes
+        case .failure(.system(let number)) where number != ENOENT && number != ELOOP:
+            logger.warning("cannot read document", metadata: ["path": "\(file.path)", "errno": "\(number)"])
+            return nil
+        case .failure:
+            return nil
         }
-        return nil
     }
 
     /// `realpath(3)`: the absolute path without links, `.` or `..`; nil when it does not exist.

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,6 +59,6 @@ public struct ProcessStatsReader: Sendable {
     }
 
     private static func text(_ path: String) -> String? {
-        try? String(contentsOfFile: path, encoding: .utf8)
+        FileBytes.text(path)
     }
 }

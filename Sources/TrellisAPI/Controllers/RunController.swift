@@ -123,7 +123,7 @@ struct RunController {
     private func outputs(_ request: APIRequest) throws -> Response {
         let snapshot = try run(request)
         let path = ((snapshot.log as NSString).deletingLastPathComponent as NSString).appendingPathComponent("outputs.json")
-        let file = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { try? JSONValue.parse($0) }
+        let file = FileBytes.text(path).flatMap { try? JSONValue.parse($0) }
         return JSONResponse.json(OutputsDTO.render(snapshot, outputsFile: file, zone: zone))
     }
 

@@ -1,8 +1,10 @@
-import Foundation
 import TrellisCore
 
 /// Reads a log file as the `Log` object of API §9.8 with `tail`/`head`/`offset`/`limit`
 /// (precedence tail > head > offset+limit > first `limit` lines).
+///
+/// Works on the file's bytes: lines end at `\n`, and only the selected lines are decoded (as
+/// UTF-8, invalid bytes replaced), so a `tail=50` of a large log costs one read and one scan.
 enum LogSlice {
     static let defaultLimit = 1000
     static let maxLimit = 10_000
@@ -12,30 +14,70 @@ enum LogSlice {
         let head = try query.int("head")
         let offset = try query.int("offset")
         let limit = min(maxLimit, max(1, try query.int("limit") ?? defaultLimit))
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard case .success(let bytes) = FileBytes.read(path) else {
             throw APIError.notFound("log file not found")
         }
-        if data.isEmpty { return .object(JSONObject([("content", .string(""))])) }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
+        return slice(bytes, tail: tail, head: head, offset: offset, limit: limit)
+    }
+
+    /// The `Log` object for the lines of `bytes` the parameters select.
+    static func slice(_ bytes: [UInt8], tail: Int?, head: Int?, offset: Int?, limit: Int) -> JSONValue {
+        if bytes.isEmpty { return .object(JSONObject([("content", .string(""))])) }
+        let lines = LineSpans(bytes)
         let total = lines.count
-        let selected: ArraySlice<String>
-        var hasMore = false
+        let first: Int, count: Int, hasMore: Bool
         if let tail, tail > 0 {
-            selected = lines.suffix(min(tail, maxLimit))
-            hasMore = selected.count < total
+            count = min(tail, maxLimit, total)
+            first = total - count
+            hasMore = count < total
         } else if let head, head > 0 {
-            selected = lines.prefix(min(head, maxLimit))
-            hasMore = selected.count < total
+            first = 0
+            count = min(head, maxLimit, total)
+            hasMore = count < total
         } else {
-            let start = max(1, offset ?? 1) - 1
-            selected = lines.dropFirst(start).prefix(limit)
-            hasMore = start + selected.count < total
+            first = min(max(1, offset ?? 1) - 1, total)
+            count = min(limit, total - first)
+            hasMore = first + count < total
         }
-        var object = JSONObject([("content", .string(selected.joined(separator: "\n")))])
-        if !selected.isEmpty { object["lineCount"] = .integer(selected.count) }
-        if total > 0 { object["totalLines"] = .integer(total) }
+        let content = count > 0 ? String(decoding: bytes[lines.bytes(ofLines: first..<(first + count))], as: UTF8.self) : ""
+        var object = JSONObject([("content", .string(content))])
+        if count > 0 { object["lineCount"] = .integer(count) }
+        object["totalLines"] = .integer(total)
         if hasMore { object["hasMore"] = .bool(true) }
         return .object(object)
+    }
+}
+
+/// Line positions in a non-empty byte buffer: line `n` starts after the `n`-th `\n`; a final
+/// `\n` ends the last line rather than starting an empty one.
+struct LineSpans {
+    let bytes: [UInt8]
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        let newlines = bytes.reduce(into: 0) { total, byte in if byte == 0x0A { total += 1 } }
+        count = newlines + (bytes.last == 0x0A ? 0 : 1)
+    }
+
+    /// The byte range of lines `range` (non-empty), without the newline after the last one.
+    func bytes(ofLines range: Range<Int>) -> Range<Int> {
+        let start = self.start(ofLine: range.lowerBound)
+        var end = range.upperBound < count ? self.start(ofLine: range.upperBound, from: (range.lowerBound, start)) - 1 : bytes.count
+        if range.upperBound == count && bytes.last == 0x0A { end -= 1 }
+        return start..<end
+    }
+
+    /// Where line `line` starts, scanning on from a known line start.
+    private func start(ofLine line: Int, from known: (line: Int, offset: Int) = (0, 0)) -> Int {
+        var current = known.line
+        var index = known.offset
+        while current < line {
+            // The caller only asks for lines that exist, so a newline is always found.
+            while bytes[index] != 0x0A { index += 1 }
+            index += 1
+            current += 1
+        }
+        return index
     }
 }

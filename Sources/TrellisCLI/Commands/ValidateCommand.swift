@@ -29,7 +29,7 @@ struct ValidateCommand: ParsableCommand {
             StandardStreams.err("trellis validate: \(error)\n")
             throw ExitCode(2)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard case .success(let data) = FileBytes.read(path) else {
             StandardStreams.err("trellis validate: cannot read \(path)\n")
             throw ExitCode(2)
         }

@@ -106,7 +106,7 @@ extension RunAgent {
         let snapshot = try? deps.reader.latestSnapshot(of: childRef)
         let status = snapshot?.status ?? .failed
         let outputsPath = (deps.files.paths(of: childRef, attemptId: "").runDirectory as NSString).appendingPathComponent("outputs.json")
-        let outputs = (try? String(contentsOfFile: outputsPath, encoding: .utf8)).flatMap { try? JSONValue.parse($0) } ?? .object(JSONObject([]))
+        let outputs = FileBytes.text(outputsPath).flatMap { try? JSONValue.parse($0) } ?? .object(JSONObject([]))
         record = node(step.name)
         if let index = record.subRuns.firstIndex(where: { $0.dagRunId == childID }) { record.subRuns[index].status = status }
         update(record)
@@ -162,14 +162,14 @@ enum ChildDAGLocator {
     static func dagName(_ target: String, in directory: String) -> String? {
         for suffix in [".yaml", ".yml"] {
             let path = (directory as NSString).appendingPathComponent(target + suffix)
-            if let data = FileManager.default.contents(atPath: path) {
-                return DAGLoader.load(bytes: [UInt8](data), fileName: target + suffix).dag?.name ?? target
+            if case .success(let data) = FileBytes.read(path) {
+                return DAGLoader.load(bytes: data, fileName: target + suffix).dag?.name ?? target
             }
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for file in files.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
-            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(file)) else { continue }
-            if DAGLoader.load(bytes: [UInt8](data), fileName: file).dag?.name == target { return target }
+            guard case .success(let data) = FileBytes.read((directory as NSString).appendingPathComponent(file)) else { continue }
+            if DAGLoader.load(bytes: data, fileName: file).dag?.name == target { return target }
         }
         return nil
     }

@@ -92,7 +92,7 @@ enum Dotenv {
                 (dagDirectory as NSString).appendingPathComponent(file),
             ]
             guard let path = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }),
-                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+                  let text = FileBytes.text(path) else { continue }
             result += parse(text)
         }
         return result

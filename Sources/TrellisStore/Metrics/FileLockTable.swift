@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,7 @@ public struct FileLockTable: Sendable, Hashable {
 
     /// The current table; empty when `path` cannot be read.
     public static func read(path: String = "/proc/locks") -> FileLockTable {
-        guard let data = FileManager.default.contents(atPath: path) else { return FileLockTable(lockedInodes: []) }
+        guard case .success(let data) = FileBytes.read(path) else { return FileLockTable(lockedInodes: []) }
         return FileLockTable(parsing: String(decoding: data, as: UTF8.self))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TrellisCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -100,7 +101,7 @@ struct StrayProcessKiller: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: procDirectory) else { return nil }
         return names.compactMap { name -> ProcessEntry? in
             guard let pid = Int32(name),
-                  let text = try? String(contentsOfFile: procDirectory + "/" + name + "/stat", encoding: .utf8) else { return nil }
+                  let text = FileBytes.text(procDirectory + "/" + name + "/stat") else { return nil }
             return Self.parseStat(text, pid: pid)
         }
     }
@@ -108,7 +109,7 @@ struct StrayProcessKiller: Sendable {
     /// The boot clock of this machine; `nil` when `/proc/stat` or the tick rate is unknown.
     func bootClock() -> BootClock? {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
-        guard ticks > 0, let text = try? String(contentsOfFile: procDirectory + "/stat", encoding: .utf8),
+        guard ticks > 0, let text = FileBytes.text(procDirectory + "/stat"),
               let boot = Self.parseBootTime(text) else { return nil }
         return BootClock(bootTime: boot, ticksPerSecond: ticks)
     }
