@@ -37,9 +37,16 @@ extension FileRunStore {
         if durability == .synced, !stored.status.isActive, stored.status != .notStarted {
             compactFinishedAttempt(target.statusPath, lastLine: line)
         }
-        appendState.withLock { _ in
+        let finished = !stored.status.isActive && stored.status != .notStarted
+        let identity = ObjectIdentifier(state)
+        appendState.withLock { states in
             state.attemptId = target.id
             state.statusPath = target.statusPath
+            // A finished attempt is rarely appended to again; its encoder's cached node bytes
+            // would otherwise stay until the cache is full. A later append reads the folder.
+            if finished, let current = states[snapshot.run], ObjectIdentifier(current) == identity {
+                states[snapshot.run] = nil
+            }
         }
         recordLifecycle(stored, previous: previous, startsAttempt: false, durability: durability)
     }

@@ -52,6 +52,7 @@ import tempfile, threading, time, urllib.parse, uuid
 TERMINAL = {2: "failed", 3: "aborted", 4: "succeeded", 6: "partially_succeeded"}
 ACTIVE = {0, 1, 5, 7}
 RSS_BUDGET_KIB = 5 * 1024
+TRIM_PAUSE = 11.0  # seconds: one pass of the server's 10 s heap trim
 
 # DAG file stem -> (YAML, first step name, enqueue cap in runs/s: kept below the drain rate of the
 # DAG's own queue, max_active_runs 1 unless stated, so the backlog drains within the settle time).
@@ -551,7 +552,7 @@ def main():
         if pending:
             problems.append(f"{len(pending)} warm-up runs not terminal, e.g. {pending[:3]}")
         control.close()
-        time.sleep(1.0)
+        time.sleep(1.0 if args.smoke else TRIM_PAUSE)
         fds_before, rss_before, threads_before = server.fds(), server.status_kib("VmRSS"), server.threads()
         fd_map_before = server.fd_targets()
         warm_runs = len(state.runs)
@@ -561,6 +562,7 @@ def main():
         # Load (--rounds times; the RSS after each settled round shows a trend, not just a step).
         state.phase = "load"
         load_seconds, settle_seconds, probes, round_rss, server_cpu = 0.0, 0.0, [], [], 0.0
+        round_split = []
         for round_ in range(args.rounds):
             created_before = len(state.runs)
             probe = HealthProbe(server.port)
@@ -577,10 +579,14 @@ def main():
             settle_seconds = max(settle_seconds, time.monotonic() - t0)
             control.close()
             if round_ + 1 < args.rounds:
-                time.sleep(1.0)
+                # The server returns free heap pages to the system every 10 s (HeapTrimService):
+                # sample after one such pass, not in the middle of freed-but-kept memory.
+                time.sleep(TRIM_PAUSE)
                 round_rss.append(server.status_kib("VmRSS"))
+                round_split.append((server.status_kib("RssAnon"), server.status_kib("RssFile")))
                 print(f"round {round_ + 1}: settled in {time.monotonic() - t0:.1f} s; fds {server.fds()}, "
-                      f"VmRSS {round_rss[-1]/1024:.1f} MiB", flush=True)
+                      f"VmRSS {round_rss[-1]/1024:.1f} MiB (anonymous {round_split[-1][0]/1024:.1f}, "
+                      f"file-backed {round_split[-1][1]/1024:.1f})", flush=True)
         runs = dict(state.runs)
         listed = collections.Counter(item["dagRunId"] for item in items)
         status_of = {item["dagRunId"]: item["status"] for item in items}
@@ -667,7 +673,7 @@ def main():
         control.close()
 
         # Leaks.
-        time.sleep(1.0)
+        time.sleep(1.0 if args.smoke else TRIM_PAUSE)
         fds_after = fd_settle(server, fds_before, args.fd_margin)
         rss_after, threads_after = server.status_kib("VmRSS"), server.threads()
         kids, zombies = server.children()
@@ -735,6 +741,10 @@ def main():
         if round_rss:
             print("VmRSS after each settled round: " + ", ".join(f"{v/1024:.1f}" for v in round_rss + [rss_after])
                   + f" MiB; growth after round 1 {steady_growth/1024:+.1f} MiB (the verdict with --rounds > 1)")
+            split = round_split + [(server.status_kib("RssAnon"), server.status_kib("RssFile"))]
+            print("  of which anonymous (heap, stacks): " + ", ".join(f"{a/1024:.1f}" for a, _ in split)
+                  + " MiB; file-backed (the binary's pages as code paths are first used): "
+                  + ", ".join(f"{f/1024:.1f}" for _, f in split) + " MiB")
         print(f"GET /dag-runs?limit=20 on the idle server after the test ({len(items)} runs today): median "
               f"{percentile(listing_times, 50)*1000:.1f} ms")
         if log_problems:

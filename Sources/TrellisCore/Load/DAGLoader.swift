@@ -1,10 +1,22 @@
 /// What loading one DAG file produced: the model (best effort, even with errors) and every
 /// diagnostic.
 public struct DAGLoadResult: Sendable, Hashable {
-    /// The DAG as far as it could be read; `nil` only when the YAML itself could not be read.
-    public var dag: DAG?
+    /// Kept out of line: the catalog holds a load result per file and copies it into its
+    /// snapshot entries and list index, which then store one pointer each, not a whole ``DAG``.
+    private var storedDAG: OutOfLine<DAG>
     /// Every error and warning, in document order.
     public var diagnostics: [Diagnostic]
+
+    public init(dag: DAG?, diagnostics: [Diagnostic]) {
+        storedDAG = OutOfLine(dag)
+        self.diagnostics = diagnostics
+    }
+
+    /// The DAG as far as it could be read; `nil` only when the YAML itself could not be read.
+    public var dag: DAG? {
+        get { storedDAG.value }
+        set { storedDAG.value = newValue }
+    }
 
     /// The errors.
     public var errors: [Diagnostic] { diagnostics.filter(\.isError) }

@@ -7,64 +7,79 @@ public struct Step: Sendable, Hashable {
     public var depends: [String] = []
     /// What the step runs.
     public var kind: StepKind = .command
-    /// The `type` as written (`subworkflow`, `http`…), when set.
-    public var typeName: String?
     /// Commands run one after another, stopping at the first failure (§6.2). A single command
     /// string is one entry.
     public var commands: [String] = []
-    public var script: String?
-    /// The step's own shell argv, when set.
-    public var shell: [String]?
-    public var workingDir: String?
     public var env: [EnvEntry] = []
-    /// Sub-DAG name (`call:`).
-    public var call: String?
-    /// Sub-DAG params as one string, unevaluated.
-    public var callParams: String?
-    public var parallel: ParallelSpec? {
-        get { storedParallel.value }
-        set { storedParallel.value = newValue }
-    }
-    public var http: HTTPSpec? {
-        get { storedHTTP.value }
-        set { storedHTTP.value = newValue }
-    }
-    /// The `with:` block as written, for API echo.
-    public var with: JSONValue? {
-        get { storedWith.value }
-        set { storedWith.value = newValue }
-    }
-    /// Output variable name (leading `$` dropped).
-    public var output: String?
-    public var stdout: String?
-    public var stderr: String?
-    public var continueOn = ContinueOn()
-    public var retryPolicy: RetryPolicy? {
-        get { storedRetryPolicy.value }
-        set { storedRetryPolicy.value = newValue }
-    }
-    public var repeatPolicy: RepeatPolicy? {
-        get { storedRepeatPolicy.value }
-        set { storedRepeatPolicy.value = newValue }
-    }
-    public var preconditions: [Condition] = []
     public var timeoutSec = 0
-    /// Signal sent on stop, as a name (`SIGTERM`).
-    public var signalOnStop: String?
     /// The 1-based YAML line of the step, for messages.
     public var line: Int?
 
-    // Parts most steps leave unset, kept out of line: a step is copied and stored often (every
-    // catalog entry holds its DAG's steps), and these made up more than half of its size.
-    private var storedParallel = OutOfLine<ParallelSpec>()
-    private var storedHTTP = OutOfLine<HTTPSpec>()
-    private var storedWith = OutOfLine<JSONValue>()
-    private var storedRetryPolicy = OutOfLine<RetryPolicy>()
-    private var storedRepeatPolicy = OutOfLine<RepeatPolicy>()
+    /// The parts most steps leave unset, in one box: a step is copied and stored often (every
+    /// catalog entry holds its DAG's steps), and inline they made up two thirds of its size.
+    private var extras = OutOfLine<StepExtras>()
+
+    /// The `type` as written (`subworkflow`, `http`…), when set.
+    public var typeName: String? { get { self[extra: \.typeName] } set { self[extra: \.typeName] = newValue } }
+    public var script: String? { get { self[extra: \.script] } set { self[extra: \.script] = newValue } }
+    /// The step's own shell argv, when set.
+    public var shell: [String]? { get { self[extra: \.shell] } set { self[extra: \.shell] = newValue } }
+    public var workingDir: String? { get { self[extra: \.workingDir] } set { self[extra: \.workingDir] = newValue } }
+    /// Sub-DAG name (`call:`).
+    public var call: String? { get { self[extra: \.call] } set { self[extra: \.call] = newValue } }
+    /// Sub-DAG params as one string, unevaluated.
+    public var callParams: String? { get { self[extra: \.callParams] } set { self[extra: \.callParams] = newValue } }
+    public var parallel: ParallelSpec? { get { self[extra: \.parallel] } set { self[extra: \.parallel] = newValue } }
+    public var http: HTTPSpec? { get { self[extra: \.http] } set { self[extra: \.http] = newValue } }
+    /// The `with:` block as written, for API echo.
+    public var with: JSONValue? { get { self[extra: \.with] } set { self[extra: \.with] = newValue } }
+    /// Output variable name (leading `$` dropped).
+    public var output: String? { get { self[extra: \.output] } set { self[extra: \.output] = newValue } }
+    public var stdout: String? { get { self[extra: \.stdout] } set { self[extra: \.stdout] = newValue } }
+    public var stderr: String? { get { self[extra: \.stderr] } set { self[extra: \.stderr] = newValue } }
+    public var continueOn: ContinueOn { get { self[extra: \.continueOn] } set { self[extra: \.continueOn] = newValue } }
+    public var retryPolicy: RetryPolicy? { get { self[extra: \.retryPolicy] } set { self[extra: \.retryPolicy] = newValue } }
+    public var repeatPolicy: RepeatPolicy? { get { self[extra: \.repeatPolicy] } set { self[extra: \.repeatPolicy] = newValue } }
+    public var preconditions: [Condition] { get { self[extra: \.preconditions] } set { self[extra: \.preconditions] = newValue } }
+    /// Signal sent on stop, as a name (`SIGTERM`).
+    public var signalOnStop: String? { get { self[extra: \.signalOnStop] } set { self[extra: \.signalOnStop] = newValue } }
 
     public init(name: String) {
         self.name = name
     }
+
+    /// One part of ``extras``; setting every part back to its default drops the box.
+    private subscript<Value>(extra part: WritableKeyPath<StepExtras, Value>) -> Value {
+        get { (extras.value ?? StepExtras.none)[keyPath: part] }
+        set {
+            var value = extras.value ?? StepExtras.none
+            value[keyPath: part] = newValue
+            extras.value = value == StepExtras.none ? nil : value
+        }
+    }
+}
+
+/// The rarely set parts of a ``Step``, stored out of line.
+private struct StepExtras: Sendable, Hashable {
+    static let none = StepExtras()
+
+    var typeName: String?
+    var script: String?
+    var shell: [String]?
+    var workingDir: String?
+    var call: String?
+    var callParams: String?
+    var parallel: ParallelSpec?
+    var http: HTTPSpec?
+    var with: JSONValue?
+    var output: String?
+    var stdout: String?
+    var stderr: String?
+    var continueOn = ContinueOn()
+    var retryPolicy: RetryPolicy?
+    var repeatPolicy: RepeatPolicy?
+    var preconditions: [Condition] = []
+    var signalOnStop: String?
 }
 
 /// What kind of work a step does (§7).
