@@ -73,8 +73,13 @@ extension FileRunStore {
     }
 
     /// Writes `outputs.json` atomically (temp file, fsync, rename), keys in the given order.
+    /// A run with no output and no earlier `outputs.json` gets none: readers take a missing file
+    /// as `{}`, and skipping it spares the run's end a file sync, which waits for the journal to
+    /// commit every log file the run created (docs/SPEC-DECISIONS.md).
     public func writeOutputs(_ outputs: [(String, String)], for run: RunRef) throws(StoreError) {
         let path = try requireRunDirectory(run) + "/outputs.json"
+        var info = stat()
+        if outputs.isEmpty && stat(path, &info) != 0 && errno == ENOENT { return }
         let object = JSONObject(outputs.map { ($0.0, JSONValue.string($0.1)) })
         try Posix.replaceFile(path, with: Data((JSONValue.object(object).serialized() + "\n").utf8))
     }

@@ -55,9 +55,15 @@ struct FileLayoutTests {
         _ = try store.startAttempt(retry)
         #expect(try !store.isCancelRequested(run), "a new attempt clears the cancel request")
 
+        try store.writeOutputs([], for: run)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/outputs.json"), "no output, no file")
+        #expect(try store.outputs(of: run)?.isEmpty ?? true)
         try store.writeOutputs([("zeta", "1"), ("alpha", "a/b \"q\"")], for: run)
         #expect(try store.outputs(of: run).map { $0.map { "\($0.0)=\($0.1)" } } == ["zeta=1", "alpha=a/b \"q\""])
         #expect(try String(contentsOfFile: folder + "/outputs.json", encoding: .utf8) == "{\"zeta\":\"1\",\"alpha\":\"a/b \\\"q\\\"\"}\n")
+
+        try store.writeOutputs([], for: run)
+        #expect(try String(contentsOfFile: folder + "/outputs.json", encoding: .utf8) == "{}\n", "an earlier attempt's outputs are replaced")
     }
 
     @Test("index lines at creation and on lifecycle changes only; the fold is the last line per run")
