@@ -19,8 +19,12 @@ extension RunAgent {
         record.stdout = logs.out
         record.stderr = logs.err
         snapshot.update(record)
-        let offset = LogFiles.size(logs.out)
-        let errOffset = LogFiles.size(logs.err)
+        // This execution's stdout is read back only for `output:` and `continue_on.output`, and
+        // the offsets only matter then or for `stdout:`/`stderr:` copies: most steps skip it all.
+        let capturesOutput = step.output != nil || !step.continueOn.output.isEmpty
+        let copiesStreams = step.stdout != nil || step.stderr != nil
+        let offset = capturesOutput || copiesStreams ? LogFiles.size(logs.out) : 0
+        let errOffset = copiesStreams ? LogFiles.size(logs.err) : 0
         let argvs: [[String]]
         let cwd: String
         do {
@@ -42,11 +46,15 @@ extension RunAgent {
             result.timedOut = outcome.timedOut
             if !result.succeeded { break }
         }
-        let limit = request.dag.maxOutputSize
-        let text = LogFiles.read(logs.out, from: offset, maxBytes: step.output != nil ? limit + 1 : 16 << 20)
-        result.stdoutTruncated = step.output != nil && text.utf8.count > limit
-        result.stdout = text
-        await teeUserFiles(step, scope: scope, cwd: cwd, logs: logs, offsets: (offset, errOffset))
+        if capturesOutput {
+            let limit = request.dag.maxOutputSize
+            let text = LogFiles.read(logs.out, from: offset, maxBytes: step.output != nil ? limit + 1 : 16 << 20)
+            result.stdoutTruncated = step.output != nil && text.utf8.count > limit
+            result.stdout = text
+        }
+        if copiesStreams {
+            await teeUserFiles(step, scope: scope, cwd: cwd, logs: logs, offsets: (offset, errOffset))
+        }
         return result
     }
 
