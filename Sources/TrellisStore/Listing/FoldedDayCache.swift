@@ -18,7 +18,8 @@ final class FoldedDayCache: Sendable {
         var stamp: FileStamp?
         /// The last entry of each run, in listing order.
         var entries: [RunIndexEntry]
-        var keys: [RunRef: RunOrderKey]
+        /// Each run's creation time in milliseconds: with its name and ID, its ``RunOrderKey``.
+        var keys: [RunRef: Int64]
     }
 
     private struct State {
@@ -98,20 +99,25 @@ final class FoldedDayCache: Sendable {
 
     /// The last line of each run wins; entries stay in listing order (``RunOrderKey``).
     private static func apply(_ lines: [RunIndexEntry], to day: inout Day) {
-        for entry in lines {
-            let key = RunOrderKey(entry)
-            if let old = day.keys[entry.run] {
+        for var entry in lines {
+            let run = entry.run
+            if let millis = day.keys[run] {
+                let old = RunOrderKey(millis: millis, name: run.name, id: run.id)
                 let at = lowerBound(old, in: day.entries)
-                if at < day.entries.count, day.entries[at].run == entry.run {
-                    if old == key {
+                if at < day.entries.count, day.entries[at].run == run {
+                    // A run's later lines repeat its name and ID: keep the stored strings, so the
+                    // cache holds one copy of each per run, not one per line.
+                    entry.runId = day.entries[at].runId
+                    entry.dag = day.entries[at].dag
+                    if millis == UTCDay.milliseconds(entry.createdAt) {
                         day.entries[at] = entry
                         continue
                     }
                     day.entries.remove(at: at)
                 }
             }
-            day.entries.insert(entry, at: lowerBound(key, in: day.entries))
-            day.keys[entry.run] = key
+            day.entries.insert(entry, at: lowerBound(RunOrderKey(entry), in: day.entries))
+            day.keys[entry.run] = UTCDay.milliseconds(entry.createdAt)
         }
     }
 
