@@ -52,7 +52,7 @@ struct FileBytesTests {
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources").path
         let banned = ["contents(atPath:", "String(contentsOfFile:", "Data(contentsOf:", "String(contentsOf:"]
         var offenders: [String] = []
-        let files = try #require(FileManager.default.subpathsOfDirectory(atPath: sources).filter { $0.hasSuffix(".swift") })
+        let files = try FileManager.default.subpathsOfDirectory(atPath: sources).filter { $0.hasSuffix(".swift") }
         #expect(files.count > 100)
         for file in files {
             let text = try #require(FileBytes.text(sources + "/" + file))
