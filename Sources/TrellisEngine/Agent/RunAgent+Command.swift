@@ -31,6 +31,7 @@ extension RunAgent {
             cwd = try await workingDirectory(for: step, scope: scope)
             argvs = try await commandLines(for: step, scope: scope, workingDirectory: cwd)
         } catch {
+            forgetLogsNeverWritten(step.name, stdout: logs.out)
             return ExecutionResult(exitCode: 1, error: "\(error)")
         }
         let environment = scope.resolvedBindings.map { ($0.name, $0.value) }
@@ -46,6 +47,7 @@ extension RunAgent {
             result.timedOut = outcome.timedOut
             if !result.succeeded { break }
         }
+        forgetLogsNeverWritten(step.name, stdout: logs.out)
         if capturesOutput {
             let limit = request.dag.maxOutputSize
             let text = LogFiles.read(logs.out, from: offset, maxBytes: step.output != nil ? limit + 1 : 16 << 20)
@@ -56,6 +58,18 @@ extension RunAgent {
             await teeUserFiles(step, scope: scope, cwd: cwd, logs: logs, offsets: (offset, errOffset))
         }
         return result
+    }
+
+    /// A step that started no process (its command could not be substituted, or a stop came
+    /// first) has no log files: its record stops pointing at them, so the step-log endpoint
+    /// answers "not run" rather than "file not found" for a path the run lists.
+    private func forgetLogsNeverWritten(_ name: String, stdout: String) {
+        var info = stat()
+        guard stat(stdout, &info) != 0 else { return }
+        var record = node(name)
+        record.stdout = nil
+        record.stderr = nil
+        snapshot.update(record)
     }
 
     /// The argv of each process the step runs.
