@@ -50,7 +50,7 @@ public struct Step: Sendable, Hashable {
 
     /// One part of ``extras``; setting every part back to its default drops the box.
     private subscript<Value>(extra part: WritableKeyPath<StepExtras, Value>) -> Value {
-        get { (extras.value ?? StepExtras.none)[keyPath: part] }
+        get { extras[part] ?? StepExtras.none[keyPath: part] }
         set {
             var value = extras.value ?? StepExtras.none
             value[keyPath: part] = newValue
