@@ -4,7 +4,8 @@ import TrellisCore
 /// (precedence tail > head > offset+limit > first `limit` lines).
 ///
 /// Works on the file's bytes: lines end at `\n`, and only the selected lines are decoded (as
-/// UTF-8, invalid bytes replaced), so a `tail=50` of a large log costs one read and one scan.
+/// UTF-8, invalid bytes replaced): a `tail=50` of a large log costs one read and two scans for
+/// newlines, not a string per line.
 enum LogSlice {
     static let defaultLimit = 1000
     static let maxLimit = 10_000

@@ -64,9 +64,11 @@ extension RunAgent {
     /// first) has no log files: its record stops pointing at them, so the step-log endpoint
     /// answers "not run" rather than "file not found" for a path the run lists.
     private func forgetLogsNeverWritten(_ name: String, stdout: String) {
+        var record = node(name)
+        // A launched process has its group recorded, and its launch made the files.
+        guard record.pgid == nil else { return }
         var info = stat()
         guard stat(stdout, &info) != 0 else { return }
-        var record = node(name)
         record.stdout = nil
         record.stderr = nil
         snapshot.update(record)
