@@ -8,22 +8,34 @@ import TrellisStore
 /// and runs as a retry (failed steps again, succeeded ones kept); with `stepName` it runs at once.
 @Suite("Queues: retry of a run on a global queue")
 struct QueuedRetryTests {
+    /// A home whose `trellis.yaml` declares the global queue `shared` (concurrency 1), with the
+    /// DAG `flaky` on it; `steps` writes its steps from the paths of the flag file that makes it
+    /// pass and of a counter its steps append to.
+    private static func flakyOnSharedQueue(steps: (_ flag: String, _ counter: String) -> String) throws
+        -> (home: EngineHarness, flag: String, counter: String) {
+        let home = try EngineHarness()
+        let flag = home.dir.url.appendingPathComponent("fixed").path
+        let counter = home.dir.url.appendingPathComponent("runs").path
+        do {
+            try home.dir.write("trellis.yaml", "queues:\n  - name: shared\n    max_concurrency: 1\n")
+            try home.dag("flaky", "queue: shared\nsteps:\n" + steps(flag, counter))
+        } catch {
+            home.remove()
+            throw error
+        }
+        return (home, flag, counter)
+    }
+
     @Test("retry is queued on the global queue, dispatched, and re-runs only the failed step", .timeLimit(.minutes(2)))
     func queuedRetry() async throws {
-        let home = try EngineHarness()
-        defer { home.remove() }
-        try home.dir.write("trellis.yaml", "queues:\n  - name: shared\n    max_concurrency: 1\n")
-        let flag = home.dir.url.appendingPathComponent("fixed").path
-        let counter = home.dir.url.appendingPathComponent("first-runs").path
-        try home.dag("flaky", """
-            queue: shared
-            steps:
+        let (home, flag, counter) = try Self.flakyOnSharedQueue { flag, counter in """
               - name: first
                 command: sh -c 'echo x >> \(counter)'
               - name: second
                 command: sh -c 'test -e \(flag)'
                 depends: first
-            """)
+            """ }
+        defer { home.remove() }
         let server = try StartAllHarness(home: home)
         defer { server.stop() }
         try await server.waitForOutput("trellis scheduler is the leader")
@@ -32,7 +44,7 @@ struct QueuedRetryTests {
         let failed = try await server.ended("flaky", "r1")
         #expect(failed.status == .failed)
 
-        FileManager.default.createFile(atPath: flag, contents: nil)
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
         let retried = try await server.request("POST", "/api/v1/dag-runs/flaky/r1/retry", body: "{}")
         #expect(retried.status == 200, "\(retried.text)")
         // The answer comes once the retry is queued (or already running, when the dispatcher is quick).
@@ -64,17 +76,11 @@ struct QueuedRetryTests {
     /// with one claim, without a reopen or a drop.
     @Test("a retry queued the moment the run fails is dispatched exactly once, every time", .timeLimit(.minutes(4)))
     func immediateRetries() async throws {
-        let home = try EngineHarness()
-        defer { home.remove() }
-        try home.dir.write("trellis.yaml", "queues:\n  - name: shared\n    max_concurrency: 1\n")
-        let flag = home.dir.url.appendingPathComponent("fixed").path
-        let counter = home.dir.url.appendingPathComponent("runs").path
-        try home.dag("flaky", """
-            queue: shared
-            steps:
+        let (home, flag, counter) = try Self.flakyOnSharedQueue { flag, counter in """
               - name: only
                 command: sh -c 'echo x >> \(counter); test -e \(flag)'
-            """)
+            """ }
+        defer { home.remove() }
         let server = try StartAllHarness(home: home)
         defer { server.stop() }
         try await server.waitForOutput("trellis scheduler is the leader")
