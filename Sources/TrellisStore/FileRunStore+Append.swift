@@ -116,6 +116,12 @@ extension FileRunStore {
         try file.append(line)
         let known = KnownStatus(statusFile: path, size: file.size, status: snapshot.status)
         lastStatus.withLock { cache in
+            // A finished run is rarely appended to again (a retry reads its last line once):
+            // the cache holds the runs in flight, not every run this process has seen.
+            guard snapshot.status.isActive || snapshot.status == .notStarted else {
+                cache[snapshot.run] = nil
+                return
+            }
             if cache.count >= Self.knownStatusLimit, cache[snapshot.run] == nil { cache.removeAll(keepingCapacity: true) }
             cache[snapshot.run] = known
         }

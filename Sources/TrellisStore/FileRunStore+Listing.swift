@@ -29,8 +29,9 @@ extension FileRunStore {
         var walker = try DayFileWalker(layout: layout, dagName: dagName, notAfter: after?.day, globalDays: known)
         var found: [(entry: RunIndexEntry, day: String)] = []
         while found.count <= limit, let day = try walker.next() {
-            for entry in try foldedDays.fold(fileAt: day.path) {
-                if let after, day.day == after.day, RunOrderKey(entry) <= after.key { continue }
+            let reader = try FoldedDayReader(foldedDays.fold(fileAt: day.path), path: day.path,
+                                             after: after.flatMap { $0.day == day.day ? $0.key : nil })
+            while let entry = try reader.next() {
                 guard RunLayout.isSafeName(entry.dag), RunLayout.isSafeName(entry.runId),
                       Posix.exists(layout.rootRunDirectory(entry.run, day: day.day) + "/run.json") else { continue }
                 found.append((try confirmed(entry), day.day))

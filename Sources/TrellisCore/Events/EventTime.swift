@@ -46,6 +46,12 @@ public enum EventTime {
         return Timestamps.parse(text).map(milliseconds)
     }
 
+    /// The stored form only (`YYYY-MM-DDTHH:MM:SS[.fff]Z`); `nil` for any other text.
+    public static func parseStoredForm(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { fastParse($0) }
+    }
+
     /// Parses RFC 3339 given as UTF-8 bytes (the stored form without making a string first).
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         if let fast = fastParse(bytes) { return fast }

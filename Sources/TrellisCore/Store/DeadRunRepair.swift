@@ -55,8 +55,11 @@ public enum Timestamps {
         return date.formatted(style)
     }
 
-    /// Parses RFC 3339 with or without fractional seconds.
+    /// Parses RFC 3339 with or without fractional seconds. The stored form is read by hand:
+    /// `Date.ISO8601FormatStyle` builds a calendar and looks up the current time zone, which
+    /// loads ICU's zone data, and every run agent decodes stored dates.
     public static func parse(_ text: String) -> Date? {
+        if let millis = EventTime.parseStoredForm(text) { return EventTime.date(millis) }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
     }

@@ -7,19 +7,30 @@ import TrellisCore
 /// lines appended since: today's file, which grows with every run, is not read and sorted again
 /// in full by each listing (that cost, and the transient memory with it, grew with the number of
 /// runs of the day). Old days never change, so deep pages stop decoding them again.
-/// Bounded by the number of entries held; the oldest files cached go first.
+/// A day is kept as ``FoldedDay`` slots (about 45 bytes a run with the run table); bounded by
+/// the number of slots held, the oldest files cached go first.
 final class FoldedDayCache: Sendable {
+    /// A fold: slots to read lines back from, or the entries themselves when the file could not
+    /// be folded incrementally (see ``DayIndex``).
+    enum Folded {
+        case slots(FoldedDay)
+        case entries([RunIndexEntry])
+    }
+
     /// One day file folded up to `consumed` bytes (the end of its last complete line).
     private struct Day {
-        var device: UInt64
-        var inode: UInt64
+        var folded: FoldedDay
         var consumed: Int64
         /// The stamp the fold is complete for (a matching stamp needs no read at all).
         var stamp: FileStamp?
-        /// The last entry of each run, in listing order.
-        var entries: [RunIndexEntry]
-        /// Each run's creation time in milliseconds: with its name and ID, its ``RunOrderKey``.
-        var keys: [RunRef: Int64]
+        /// Each run's creation time in milliseconds, by ``RunHash``: where its slot is.
+        var millisByRun: [UInt64: Int64]
+
+        init(device: UInt64, inode: UInt64) {
+            folded = FoldedDay(device: device, inode: inode, slots: [])
+            consumed = 0
+            millisByRun = [:]
+        }
     }
 
     private struct State {
@@ -31,103 +42,113 @@ final class FoldedDayCache: Sendable {
     private let state = Mutex(State())
     let limit: Int
 
-    init(limit: Int = 40_000) {
+    init(limit: Int = 100_000) {
         self.limit = limit
     }
 
-    /// The day's entries in listing order; `[]` when the file is missing.
-    func fold(fileAt path: String) throws(StoreError) -> [RunIndexEntry] {
+    /// The day's runs in listing order; no slots when the file is missing.
+    func fold(fileAt path: String) throws(StoreError) -> Folded {
         let stamp = FileStamp(path: path)
-        if stamp.size < 0 { return [] }
-        return try state.withLock { state throws(StoreError) -> [RunIndexEntry] in
-            if let day = state.files[path], day.stamp == stamp { return day.entries }
+        if stamp.size < 0 { return .entries([]) }
+        return try state.withLock { state throws(StoreError) -> Folded in
+            if let day = state.files[path], day.stamp == stamp { return .slots(day.folded) }
             var day: Day
-            if let cached = state.files[path], cached.device == stamp.device, cached.inode == stamp.inode,
+            if let cached = state.files[path], cached.folded.device == stamp.device, cached.folded.inode == stamp.inode,
                cached.consumed <= stamp.size {
                 day = cached
             } else {
-                day = Day(device: stamp.device, inode: stamp.inode, consumed: 0, stamp: nil, entries: [], keys: [:])
+                day = Day(device: stamp.device, inode: stamp.inode)
             }
-            guard try Self.catchUp(&day, path: path) else {
-                forget(path, in: &state)
-                return try DayIndex.fold(fileAt: path)
-            }
+            forget(path, in: &state)
+            guard try Self.catchUp(&day, path: path) else { return .entries(try DayIndex.fold(fileAt: path)) }
             // Complete for `stamp` only when nothing was appended after it was taken.
             day.stamp = day.consumed == stamp.size ? stamp : nil
-            forget(path, in: &state)
-            guard day.entries.count <= limit else { return day.entries }
+            guard day.folded.slots.count <= limit else { return .slots(day.folded) }
             state.files[path] = day
             state.order.append(path)
-            state.count += day.entries.count
+            state.count += day.folded.slots.count
             while state.count > limit, let evicted = state.order.first, evicted != path {
                 forget(evicted, in: &state)
             }
-            return day.entries
+            return .slots(day.folded)
         }
+    }
+
+    /// Every entry of the day in listing order, decoded (for checks; listings use ``reader``).
+    func entries(fileAt path: String) throws(StoreError) -> [RunIndexEntry] {
+        let reader = try FoldedDayReader(fold(fileAt: path), path: path, after: nil)
+        var entries: [RunIndexEntry] = []
+        while let entry = try reader.next() { entries.append(entry) }
+        return entries
     }
 
     private func forget(_ path: String, in state: inout State) {
         guard let old = state.files.removeValue(forKey: path) else { return }
-        state.count -= old.entries.count
+        state.count -= old.folded.slots.count
         state.order.removeAll { $0 == path }
     }
 
-    /// Folds the complete lines after `day.consumed` into `day`; `false` when the file is not
-    /// the one folded so far (replaced or shrunk), so the caller reads it whole instead. A day
-    /// not folded yet takes the identity of the file it opens.
+    /// Folds the complete lines after `day.consumed` into `day`; `false` when it cannot: the file
+    /// is not the one folded so far (replaced or shrunk), or a folded line no longer reads back
+    /// as its run. The caller then reads the file whole. A day not folded yet takes the identity
+    /// of the file it opens.
     private static func catchUp(_ day: inout Day, path: String) throws(StoreError) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { day.entries = []; day.keys = [:]; return true }
+            if errno == ENOENT { day = Day(device: 0, inode: 0); return true }
             throw Posix.failure("open file", path)
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return false }
         let size = Int64(info.st_size)
-        if UInt64(info.st_ino) != day.inode || UInt64(info.st_dev) != day.device || size < day.consumed {
+        if UInt64(info.st_ino) != day.folded.inode || UInt64(info.st_dev) != day.folded.device || size < day.consumed {
             guard day.consumed == 0 else { return false }
-            day = Day(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), consumed: 0, stamp: nil, entries: [], keys: [:])
+            day = Day(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         }
         guard size > day.consumed else { return true }
-        let bytes = try Posix.read(fd, offset: day.consumed, count: Int(size - day.consumed), path: path)
-        guard let end = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return true }
-        apply(LineScanner.records(RunIndexEntry.self, in: Data(bytes[...end])), to: &day)
+        var lines = DayLines(fd: fd, path: path)
+        lines.tail = try Posix.read(fd, offset: day.consumed, count: Int(size - day.consumed), path: path)
+        lines.tailOffset = day.consumed
+        guard let end = lines.tail.lastIndex(of: UInt8(ascii: "\n")) else { return true }
+        var start = 0
+        while start < end {
+            let newline = lines.tail[start...end].firstIndex(of: UInt8(ascii: "\n")) ?? end
+            defer { start = newline + 1 }
+            guard newline > start,
+                  let entry = StoreJSON.decodeLine(RunIndexEntry.self, Data(lines.tail[start..<newline]), decoder: lines.decoder)
+            else { continue }
+            guard try apply(entry, offset: day.consumed + Int64(start), length: newline - start, to: &day, lines: lines) else {
+                return false
+            }
+        }
         day.consumed += Int64(end + 1)
         return true
     }
 
-    /// The last line of each run wins; entries stay in listing order (``RunOrderKey``).
-    private static func apply(_ lines: [RunIndexEntry], to day: inout Day) {
-        for var entry in lines {
-            let run = entry.run
-            if let millis = day.keys[run] {
-                let old = RunOrderKey(millis: millis, name: run.name, id: run.id)
-                let at = lowerBound(old, in: day.entries)
-                if at < day.entries.count, day.entries[at].run == run {
-                    // A run's later lines repeat its name and ID: keep the stored strings, so the
-                    // cache holds one copy of each per run, not one per line.
-                    entry.runId = day.entries[at].runId
-                    entry.dag = day.entries[at].dag
-                    if millis == UTCDay.milliseconds(entry.createdAt) {
-                        day.entries[at] = entry
-                        continue
-                    }
-                    day.entries.remove(at: at)
-                }
+    /// The last line of each run wins; slots stay in listing order (``RunOrderKey``).
+    private static func apply(_ entry: RunIndexEntry, offset: Int64, length: Int, to day: inout Day,
+                              lines: DayLines) throws(StoreError) -> Bool {
+        let hash = RunHash.of(entry.run)
+        let slot = FoldedDay.slot(entry, hash: hash, offset: offset, length: length)
+        if let millis = day.millisByRun[hash] {
+            let old = RunOrderKey(millis: millis, name: entry.dag, id: entry.runId)
+            // The run's slot is where its old key sorts; anything else there is another run
+            // with the same hash, which the slots cannot tell apart.
+            guard let at = try FoldedDay.boundary(in: day.folded.slots, millis: millis, lines: lines, before: { $0 < old }),
+                  at < day.folded.slots.count, day.folded.slots[at].millis == millis,
+                  let found = try lines.entry(day.folded.slots[at]), found.run == entry.run else { return false }
+            if millis == slot.millis {
+                day.folded.slots[at] = slot
+                return true
             }
-            day.entries.insert(entry, at: lowerBound(RunOrderKey(entry), in: day.entries))
-            day.keys[entry.run] = UTCDay.milliseconds(entry.createdAt)
+            day.folded.slots.remove(at: at)
         }
-    }
-
-    /// The first position whose key is not below `key`.
-    private static func lowerBound(_ key: RunOrderKey, in entries: [RunIndexEntry]) -> Int {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if RunOrderKey(entries[middle]) < key { low = middle + 1 } else { high = middle }
-        }
-        return low
+        let key = RunOrderKey(entry)
+        guard let at = try FoldedDay.boundary(in: day.folded.slots, millis: slot.millis, lines: lines, before: { $0 < key })
+        else { return false }
+        day.folded.slots.insert(slot, at: at)
+        day.millisByRun[hash] = slot.millis
+        return true
     }
 }

@@ -18,7 +18,7 @@ struct FoldedDayCacheTests {
         let path = directory.path + "/index.jsonl"
         try Data((line("a", .running) + line("b", .queued)).utf8).write(to: URL(fileURLWithPath: path))
         let cache = FoldedDayCache(limit: 3)
-        #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "b"])
+        #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["a", "b"])
         // Same size and time, other bytes: still the cached fold (no read while the stamp holds).
         let stamp = FileStamp(path: path)
         try Data((line("a", .running) + line("c", .queued)).utf8).write(to: URL(fileURLWithPath: path + ".tmp"))
@@ -26,24 +26,24 @@ struct FoldedDayCacheTests {
         try handle.write(contentsOf: Data((line("a", .running) + line("b", .queued)).utf8))
         try handle.close()
         if FileStamp(path: path) == stamp {
-            #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "b"])
+            #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["a", "b"])
         }
         // An append is seen at once: the last line of a run wins.
         let append = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try append.seekToEnd()
         try append.write(contentsOf: Data(line("a", .succeeded).utf8))
         try append.close()
-        let folded = try cache.fold(fileAt: path)
+        let folded = try cache.entries(fileAt: path)
         #expect(folded.first { $0.runId == "a" }?.status == .succeeded)
         // A rewrite (new inode, as retention does) is seen too.
         try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path + ".new")
         _ = rename(path + ".new", path)
-        #expect(try cache.fold(fileAt: path).map(\.runId).sorted() == ["a", "c"])
+        #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["a", "c"])
         // A missing file folds to nothing; a file over the limit is returned but not kept.
-        #expect(try cache.fold(fileAt: directory.path + "/missing.jsonl").isEmpty)
+        #expect(try cache.entries(fileAt: directory.path + "/missing.jsonl").isEmpty)
         let big = directory.path + "/big.jsonl"
         try Data((0..<5).map { line("r\($0)", .succeeded) }.joined().utf8).write(to: URL(fileURLWithPath: big))
-        #expect(try cache.fold(fileAt: big).count == 5)
+        #expect(try cache.entries(fileAt: big).count == 5)
     }
 
     @Test("folding only the appended lines gives the full fold after every append, torn tails included")
@@ -72,8 +72,57 @@ struct FoldedDayCacheTests {
             try handle.write(contentsOf: Data(written.utf8))
             try handle.close()
             let expected = try DayIndex.fold(fileAt: path)
-            let folded = try cache.fold(fileAt: path)
+            let folded = try cache.entries(fileAt: path)
             #expect(folded == expected, "round \(round)")
         }
+    }
+
+    @Test("runs created in the same millisecond, and runs whose time changes, fold as a full fold does; a cursor starts after its key")
+    func tiesAndCursors() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/index.jsonl"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let cache = FoldedDayCache()
+        var generator = SeededGenerator(seed: 11)
+        let statuses: [RunStatus] = [.queued, .running, .succeeded, .failed]
+        for round in 0..<120 {
+            var text = ""
+            for _ in 0..<Int(1 + generator.next() % 3) {
+                // Few IDs, two DAG names and three instants: ties on time, and times that move.
+                let id = "r\(generator.next() % 25)"
+                let dag = generator.next() % 2 == 0 ? "alpha" : "beta"
+                let second = [0, 0, 30][Int(generator.next() % 3)]
+                text += "{\"runId\":\"\(id)\",\"dag\":\"\(dag)\",\"status\":\(statuses[Int(generator.next() % 4)].rawValue),"
+                    + "\"createdAt\":\"2026-11-29T12:00:\(second == 0 ? "00" : "30").000Z\",\"triggerType\":2,\"labels\":[]}\n"
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+            let expected = try DayIndex.fold(fileAt: path)
+            #expect(try cache.entries(fileAt: path) == expected, "round \(round)")
+            if !expected.isEmpty {
+                let cut = Int(generator.next() % UInt64(expected.count))
+                let reader = try FoldedDayReader(cache.fold(fileAt: path), path: path, after: RunOrderKey(expected[cut]))
+                var rest: [RunIndexEntry] = []
+                while let entry = try reader.next() { rest.append(entry) }
+                #expect(rest == Array(expected[(cut + 1)...]), "round \(round), after \(cut)")
+            }
+        }
+    }
+
+    @Test("a file changed in place under its slots is read again whole")
+    func changedInPlace() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/index.jsonl"
+        try Data((line("a", .running) + line("b", .queued)).utf8).write(to: URL(fileURLWithPath: path))
+        let cache = FoldedDayCache()
+        #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["a", "b"])
+        // Same length, other runs, same inode: the slots point at lines of other runs now.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data((line("c", .failed) + line("d", .queued)).utf8))
+        try handle.close()
+        #expect(try cache.entries(fileAt: path) == DayIndex.fold(fileAt: path))
+        #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["c", "d"])
     }
 }
