@@ -341,6 +341,15 @@ int trellis_pdeathsig_self(int sig) {
     return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
 }
 
+int trellis_malloc_arena_max(int count) {
+#ifdef __GLIBC__
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+    return 0;
+#endif
+}
+
 int trellis_malloc_trim(void) {
 #ifdef __GLIBC__
     return malloc_trim(0);

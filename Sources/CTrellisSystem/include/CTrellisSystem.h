@@ -105,6 +105,10 @@ void trellis_http_response_free(trellis_http_response *response);
  * Returns 1 when memory was released, else 0 (also where glibc is not the allocator). */
 int trellis_malloc_trim(void);
 
+/* mallopt(M_ARENA_MAX, count): threads created afterwards share at most `count` arenas.
+ * Returns 1 on success, 0 otherwise (also where glibc is not the allocator). */
+int trellis_malloc_arena_max(int count);
+
 #ifdef __cplusplus
 }
 #endif

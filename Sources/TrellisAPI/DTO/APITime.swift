@@ -7,11 +7,8 @@ import TrellisCore
 /// Required times that are unset are `""` (never `"-"`); optional ones are omitted.
 public enum APITime {
     /// `2026-05-07T09:08:32+09:00`; `…Z` when the zone's offset is 0. Fractions are truncated.
-    ///
-    /// (`Timestamps.rfc3339Seconds` writes the offset without a colon, `+0900`, which is not
-    /// RFC 3339; the API uses this instead.)
     public static func format(_ date: Date, in zone: TimeZone) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone))
+        Timestamps.rfc3339Seconds(date, in: zone)
     }
 
     /// A required time: the formatted date, or `""` when unset.

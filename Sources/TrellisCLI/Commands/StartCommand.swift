@@ -171,18 +171,16 @@ enum Executable {
     }
 }
 
-/// The `--schedule-time` text: RFC 3339 in UTC, with milliseconds when there are any.
+/// The `--schedule-time` text: RFC 3339 in UTC, with milliseconds when there are any. Written
+/// and read by hand (``Timestamps``): `ISO8601DateFormatter` loads ICU's calendar and zone data
+/// into the process that uses it, for every agent started with a schedule time.
 enum ScheduleTimeText {
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
-        formatter.formatOptions = whole ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let text = Timestamps.rfc3339(date)
+        return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
     }
 
     static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        return formatter.date(from: text)
+        EventTime.parse(text).map(EventTime.date)
     }
 }

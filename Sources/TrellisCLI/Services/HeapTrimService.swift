@@ -22,6 +22,15 @@ struct HeapTrimService: Service {
         }
     }
 
+    /// Makes the threads started from now on share one malloc arena. glibc gives threads their
+    /// own arenas under contention (up to 8 per core), and each keeps the free memory of its
+    /// busiest moment: over the first 2,000 runs of the memory bench the server's anonymous
+    /// memory grew 3 MiB with its own arenas and 1 MiB with one (docs/BENCHMARKS.md). Small
+    /// allocations come from per-thread caches, so the shared arena's lock is rarely taken.
+    static func shareOneArena() {
+        _ = trellis_malloc_arena_max(1)
+    }
+
     /// Releases the free pages of every arena; `true` when some memory went back to the kernel.
     @discardableResult
     static func trim() -> Bool {

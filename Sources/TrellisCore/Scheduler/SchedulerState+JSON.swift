@@ -59,6 +59,7 @@ extension SchedulerState {
     }
 
     private static func time(_ text: String) -> Date? {
+        if let millis = EventTime.parseStoredForm(text) { return EventTime.date(millis) }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return formatter.date(from: text)

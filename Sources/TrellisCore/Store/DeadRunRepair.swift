@@ -49,10 +49,33 @@ public enum Timestamps {
         FastTimestamp.utcMillis(date)
     }
 
-    /// Second precision with the zone's offset (`Z` for UTC): the API form (API §1.3).
+    /// Second precision with the zone's offset as `±HH:MM` (`Z` when it is 0): the API form
+    /// (API §1.3). Fractions are truncated. Written by hand: `Date.ISO8601FormatStyle` goes
+    /// through a calendar and ICU's zone data for every time of every listing, and a zone known
+    /// to be UTC by its name is not asked for its offset at all.
     public static func rfc3339Seconds(_ date: Date, in zone: TimeZone) -> String {
-        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone)
-        return date.formatted(style)
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let offset = utcNames.contains(zone.identifier) ? 0 : zone.secondsFromGMT(for: date)
+        let local = seconds + Int64(offset)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = Int(local - days * 86_400)
+        let civil = CivilDate.date(days: Int(days))
+        var text = pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2) + "T"
+        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        guard offset != 0 else { return text + "Z" }
+        let minutes = abs(offset) / 60
+        return text + (offset < 0 ? "-" : "+") + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
+    }
+
+    /// Zone names that always mean UTC (the ones the tz database links to `Etc/UTC`).
+    private static let utcNames: Set<String> = [
+        "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+        "Etc/Greenwich", "Greenwich", "GMT0", "GMT+0", "GMT-0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0",
+    ]
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// Parses RFC 3339 with or without fractional seconds. The stored form is read by hand:

@@ -17,6 +17,20 @@ struct APITimeTests {
         #expect(APITime.format(DTOTest.t0, in: timeZone) == expected)
     }
 
+    @Test("the hand-written form matches Foundation's ISO 8601 style at random instants, DST changes included",
+          arguments: ["UTC", "Etc/UTC", "Asia/Tokyo", "America/St_Johns", "Europe/London", "America/New_York", "Australia/Lord_Howe"])
+    func matchesFoundation(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        let style = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone)
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            // 1970 to 2100, with fractions of a second.
+            let date = Date(timeIntervalSince1970: Double(state >> 11) / Double(1 << 53) * 4_102_444_800)
+            #expect(APITime.format(date, in: timeZone) == date.formatted(style), "\(date.timeIntervalSince1970)")
+        }
+    }
+
     @Test("a zero offset given by seconds is Z too")
     func zeroOffset() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 0))
