@@ -42,8 +42,11 @@ public final class FileRunStore: RunWriter, RunReader, RunLocking, RunFiles {
         var statusPath: String?
     }
 
-    /// Beyond this many runs the status cache starts over (it is only a shortcut).
-    static let knownStatusLimit = 4_096
+    /// Beyond this many runs the status and append caches start over (they are only
+    /// shortcuts). A run agent appends to one run (a few with sub-DAGs); the server appends
+    /// once or twice to each run it creates and never sees most of them finish, so a large
+    /// limit only kept thousands of stale encoders there (about 3 MiB at 4,096).
+    static let knownStatusLimit = 256
 
     struct KnownStatus {
         var statusFile: String
