@@ -1,11 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// How `trellis` is linked (docs/BENCHMARKS.md, "Linking"): with the toolchain's lld, as a
-/// position-dependent executable with packed relocations and no exported symbol table. Every
-/// run agent is a new process, and a PIE built with gold spent about 1 ms per start applying
-/// 109,000 relocations, and kept 2.5 MiB of relocation records and 0.9 MiB of relocated
-/// pointers resident in the server.
+/// How `trellis` is linked (docs/BENCHMARKS.md, "fourth round of fixes"): by the toolchain's
+/// lld, as a position-dependent executable with packed relocations and no exported symbol
+/// table. Every run agent is a new process; linked by gold as a PIE, each one spent about 1 ms
+/// applying 109,000 relocations, and the server kept 2.6 MiB of relocation records and 0.9 MiB
+/// of relocated pointers resident.
 let linkerFlags = [
     "-use-ld=lld",
     "-Xclang-linker", "-no-pie",
