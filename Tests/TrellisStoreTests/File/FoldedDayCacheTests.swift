@@ -8,8 +8,15 @@ import TrellisTesting
 /// rewrite, and the cache stays within its entry limit.
 @Suite("Folded day cache")
 struct FoldedDayCacheTests {
-    private func line(_ id: String, _ status: RunStatus) -> String {
-        "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(status.rawValue),\"createdAt\":\"2026-11-29T12:00:00.000Z\",\"triggerType\":2,\"labels\":[]}\n"
+    private func line(_ id: String, _ status: RunStatus, dag: String = "job", at time: String = "12:00:00") -> String {
+        "{\"runId\":\"\(id)\",\"dag\":\"\(dag)\",\"status\":\(status.rawValue),\"createdAt\":\"2026-11-29T\(time).000Z\",\"triggerType\":2,\"labels\":[]}\n"
+    }
+
+    private func append(_ text: String, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
     }
 
     @Test("unchanged files come from the cache; appends and rewrites are seen; the limit holds")
@@ -29,10 +36,7 @@ struct FoldedDayCacheTests {
             #expect(try cache.entries(fileAt: path).map(\.runId).sorted() == ["a", "b"])
         }
         // An append is seen at once: the last line of a run wins.
-        let append = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try append.seekToEnd()
-        try append.write(contentsOf: Data(line("a", .succeeded).utf8))
-        try append.close()
+        try append(line("a", .succeeded), to: path)
         let folded = try cache.entries(fileAt: path)
         #expect(folded.first { $0.runId == "a" }?.status == .succeeded)
         // A rewrite (new inode, as retention does) is seen too.
@@ -60,17 +64,13 @@ struct FoldedDayCacheTests {
             for _ in 0..<Int(generator.next() % 4) {
                 let id = "r\(generator.next() % 60)"
                 let minute = Int(id.dropFirst())! % 60
-                text += "{\"runId\":\"\(id)\",\"dag\":\"job\",\"status\":\(statuses[Int(generator.next() % 4)].rawValue),"
-                    + "\"createdAt\":\"2026-11-29T12:\(minute < 10 ? "0" : "")\(minute):00.000Z\",\"triggerType\":2,\"labels\":[]}\n"
+                text += line(id, statuses[Int(generator.next() % 4)], at: "12:\(minute < 10 ? "0" : "")\(minute):00")
             }
             // Every few rounds the writer is caught mid-line: the cache must not fold half a line.
             let cut = round % 5 == 4 && !text.isEmpty ? Int(generator.next() % UInt64(text.utf8.count)) : text.utf8.count
             let written = String(decoding: Array(text.utf8)[..<cut], as: UTF8.self)
             pendingTail = String(decoding: Array(text.utf8)[cut...], as: UTF8.self)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(written.utf8))
-            try handle.close()
+            try append(written, to: path)
             let expected = try DayIndex.fold(fileAt: path)
             let folded = try cache.entries(fileAt: path)
             #expect(folded == expected, "round \(round)")
@@ -92,13 +92,9 @@ struct FoldedDayCacheTests {
                 let id = "r\(generator.next() % 25)"
                 let dag = generator.next() % 2 == 0 ? "alpha" : "beta"
                 let second = [0, 0, 30][Int(generator.next() % 3)]
-                text += "{\"runId\":\"\(id)\",\"dag\":\"\(dag)\",\"status\":\(statuses[Int(generator.next() % 4)].rawValue),"
-                    + "\"createdAt\":\"2026-11-29T12:00:\(second == 0 ? "00" : "30").000Z\",\"triggerType\":2,\"labels\":[]}\n"
+                text += line(id, statuses[Int(generator.next() % 4)], dag: dag, at: second == 0 ? "12:00:00" : "12:00:30")
             }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.close()
+            try append(text, to: path)
             let expected = try DayIndex.fold(fileAt: path)
             #expect(try cache.entries(fileAt: path) == expected, "round \(round)")
             if !expected.isEmpty {
