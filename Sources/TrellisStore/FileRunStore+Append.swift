@@ -34,10 +34,11 @@ extension FileRunStore {
         }
         let line = appendState.withLock { _ in Data(state.encoder.line(stored)) }
         let previous = try appendSnapshotLine(stored, line: line, to: target.statusPath, durability: durability)
-        if durability == .synced, !stored.status.isActive, stored.status != .notStarted {
+        let finished = stored.status.hasEnded
+        if durability == .synced, finished {
             compactFinishedAttempt(target.statusPath, lastLine: line)
         }
-        let finished = !stored.status.isActive && stored.status != .notStarted
+        // Compared by identity: the cached object itself may not cross into the lock's region.
         let identity = ObjectIdentifier(state)
         appendState.withLock { states in
             state.attemptId = target.id
@@ -118,7 +119,7 @@ extension FileRunStore {
         lastStatus.withLock { cache in
             // A finished run is rarely appended to again (a retry reads its last line once):
             // the cache holds the runs in flight, not every run this process has seen.
-            guard snapshot.status.isActive || snapshot.status == .notStarted else {
+            guard !snapshot.status.hasEnded else {
                 cache[snapshot.run] = nil
                 return
             }

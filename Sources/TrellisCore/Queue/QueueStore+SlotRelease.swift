@@ -28,6 +28,6 @@ extension QueueStore {
 
     /// Whether a run with `status` no longer needs a slot.
     static func hasEnded(_ status: RunStatus) -> Bool {
-        !status.isActive && status != .notStarted
+        status.hasEnded
     }
 }

@@ -50,6 +50,9 @@ public enum RunStatus: Int, Sendable, Hashable, Codable, CaseIterable, CustomStr
         }
     }
 
+    /// Neither active nor `not_started`: the run is over, whatever its outcome.
+    public var hasEnded: Bool { !isActive && self != .notStarted }
+
     /// Succeeded or partially succeeded (4, 6): the run agent exits 0.
     public var isSuccessful: Bool { self == .succeeded || self == .partiallySucceeded }
 
