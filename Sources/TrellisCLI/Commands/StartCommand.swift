@@ -176,8 +176,7 @@ enum Executable {
 /// into the process that uses it, for every agent started with a schedule time.
 enum ScheduleTimeText {
     static func format(_ date: Date) -> String {
-        let text = Timestamps.rfc3339(date)
-        return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
+        Timestamps.rfc3339OmittingZeroMillis(date)
     }
 
     static func parse(_ text: String) -> Date? {

@@ -36,8 +36,7 @@ public enum EventTime {
 
     /// Parses RFC 3339: the stored form fast, any other valid form through Foundation.
     public static func parse(_ text: String) -> Int64? {
-        var text = text
-        if let fast = text.withUTF8({ fastParse($0) }) { return fast }
+        if let fast = parseStoredForm(text) { return fast }
         // Foundation rolls an impossible date (February 30) over; refuse it instead.
         let bytes = Array(text.utf8.prefix(11))
         guard bytes.count == 11, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),

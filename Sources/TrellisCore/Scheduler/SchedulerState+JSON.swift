@@ -50,18 +50,10 @@ extension SchedulerState {
     }
 
     private static func timeText(_ date: Date) -> String {
-        let whole = date.timeIntervalSince1970.rounded(.down)
-        let millis = Int(((date.timeIntervalSince1970 - whole) * 1000).rounded())
-        let base = ScheduleIdentity.utcText(Date(timeIntervalSince1970: whole))
-        guard millis > 0, millis < 1000 else { return base }
-        let fraction = String(millis + 1000).dropFirst()
-        return String(base.dropLast()) + "." + fraction + "Z"
+        Timestamps.rfc3339OmittingZeroMillis(date)
     }
 
     private static func time(_ text: String) -> Date? {
-        if let millis = EventTime.parseStoredForm(text) { return EventTime.date(millis) }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        return formatter.date(from: text)
+        Timestamps.parse(text)
     }
 }

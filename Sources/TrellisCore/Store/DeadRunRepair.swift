@@ -49,22 +49,26 @@ public enum Timestamps {
         FastTimestamp.utcMillis(date)
     }
 
+    /// The stored form without `.000` when the instant is a whole second
+    /// (`2026-03-29T01:10:00Z`): schedule times and the scheduler's state file.
+    public static func rfc3339OmittingZeroMillis(_ date: Date) -> String {
+        let text = rfc3339(date)
+        return text.hasSuffix(".000Z") ? text.dropLast(5) + "Z" : text
+    }
+
     /// Second precision with the zone's offset as `±HH:MM` (`Z` when it is 0): the API form
     /// (API §1.3). Fractions are truncated. Written by hand: `Date.ISO8601FormatStyle` goes
     /// through a calendar and ICU's zone data for every time of every listing, and a zone known
     /// to be UTC by its name is not asked for its offset at all.
     public static func rfc3339Seconds(_ date: Date, in zone: TimeZone) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let seconds = date.timeIntervalSince1970.rounded(.down)
         let offset = utcNames.contains(zone.identifier) ? 0 : zone.secondsFromGMT(for: date)
-        let local = seconds + Int64(offset)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secondOfDay = Int(local - days * 86_400)
-        let civil = CivilDate.date(days: Int(days))
-        var text = pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        guard offset != 0 else { return text + "Z" }
+        // The zone's wall-clock time, written as a UTC time, then its offset instead of `Z`.
+        let text = ScheduleIdentity.utcText(Date(timeIntervalSince1970: seconds + Double(offset)))
+        guard offset != 0 else { return text }
         let minutes = abs(offset) / 60
-        return text + (offset < 0 ? "-" : "+") + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return text.dropLast() + (offset < 0 ? "-" : "+") + twoDigits(minutes / 60) + ":" + twoDigits(minutes % 60)
     }
 
     /// Zone names that always mean UTC (the ones the tz database links to `Etc/UTC`).
@@ -72,11 +76,6 @@ public enum Timestamps {
         "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
         "Etc/Greenwich", "Greenwich", "GMT0", "GMT+0", "GMT-0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0",
     ]
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
 
     /// Parses RFC 3339 with or without fractional seconds. The stored form is read by hand:
     /// `Date.ISO8601FormatStyle` builds a calendar and looks up the current time zone, which
