@@ -20,8 +20,12 @@ struct FoldedDay: Sendable {
     var slots: [Slot]
 
     static func slot(_ entry: RunIndexEntry, hash: UInt64, offset: Int64, length: Int) -> Slot {
-        Slot(millis: UTCDay.milliseconds(entry.createdAt), offset: offset, length: UInt32(clamping: length),
-             tag: UInt32(truncatingIfNeeded: hash >> 32))
+        Slot(millis: UTCDay.milliseconds(entry.createdAt), offset: offset, length: UInt32(clamping: length), tag: tag(hash))
+    }
+
+    /// The part of a run's ``RunHash`` a slot keeps.
+    static func tag(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash >> 32)
     }
 
     /// The first position whose run is not `before` the boundary: slots are compared by time,
@@ -88,7 +92,7 @@ struct DayLines {
         }
         guard bytes.count == count, let entry = StoreJSON.decodeLine(RunIndexEntry.self, Data(bytes), decoder: decoder),
               UTCDay.milliseconds(entry.createdAt) == slot.millis,
-              UInt32(truncatingIfNeeded: RunHash.of(entry.run) >> 32) == slot.tag else { return nil }
+              FoldedDay.tag(RunHash.of(entry.run)) == slot.tag else { return nil }
         return entry
     }
 }

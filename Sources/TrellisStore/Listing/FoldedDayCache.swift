@@ -74,7 +74,8 @@ final class FoldedDayCache: Sendable {
         }
     }
 
-    /// Every entry of the day in listing order, decoded (for checks; listings use ``reader``).
+    /// Every entry of the day in listing order, decoded (for checks; listings read a page's
+    /// lines only, through ``FoldedDayReader``).
     func entries(fileAt path: String) throws(StoreError) -> [RunIndexEntry] {
         let reader = try FoldedDayReader(fold(fileAt: path), path: path, after: nil)
         var entries: [RunIndexEntry] = []

@@ -29,10 +29,11 @@ final class FoldedDayReader {
                 try refold()
                 return
             }
-            lines = DayLines(fd: fd, path: path)
+            let dayLines = DayLines(fd: fd, path: path)
+            lines = dayLines
             slots = day.slots
             if let after {
-                guard let start = try FoldedDay.boundary(in: slots, millis: after.millis, lines: lines!, before: { $0 <= after })
+                guard let start = try FoldedDay.boundary(in: slots, millis: after.millis, lines: dayLines, before: { $0 <= after })
                 else {
                     try refold()
                     return
