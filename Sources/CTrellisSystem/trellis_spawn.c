@@ -21,10 +21,11 @@
 
 #define TRELLIS_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-/* What a failing child writes to the status pipe before _exit(127). */
+/* What a failing child leaves in the parent's memory (shared until execve, see vfork below)
+ * before _exit(127). stage stays TRELLIS_STAGE_NONE when execve succeeded. */
 struct trellis_child_report {
-    int stage;
-    int error;
+    volatile int stage;
+    volatile int error;
 };
 
 static int fail(int stage, int error, int *out_errno, int *out_stage) {
@@ -33,23 +34,13 @@ static int fail(int stage, int error, int *out_errno, int *out_stage) {
     return -1;
 }
 
-/* Moves a descriptor to 3 or above (keeping O_CLOEXEC) so that dup2 onto 0, 1, 2 never clobbers it. */
-static int move_above_stdio(int fd) {
-    if (fd < 0 || fd > 2) return fd;
-    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return moved;
-}
-
 static int open_output(const char *path, int append) {
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | (append ? O_APPEND : O_TRUNC);
     int fd;
     do {
         fd = open(path ? path : "/dev/null", flags, 0644);
     } while (fd < 0 && errno == EINTR);
-    return move_above_stdio(fd);
+    return fd;
 }
 
 static int is_executable_file(const char *candidate) {
@@ -126,19 +117,6 @@ static char *resolve_in_path(const char *name, char *const envp[], const char *c
     return NULL;
 }
 
-static void write_report(int fd, int stage, int error) {
-    struct trellis_child_report report = { stage, error };
-    const char *bytes = (const char *)&report;
-    size_t left = sizeof report;
-    while (left > 0) {
-        ssize_t n = write(fd, bytes, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        bytes += n;
-        left -= (size_t)n;
-    }
-}
-
 /*
  * glibc refuses sigaction on the real-time signals it reserves (32 and 33), yet a parent may have
  * them ignored and that would reach the step. Reset them with the raw system call, whose
@@ -160,7 +138,8 @@ static void reset_reserved_signal(int sig) {
 
 /* After fork: async-signal-safe calls only. Never returns. */
 static void run_child(const char *program, char *const argv[], char *const envp[], const char *cwd,
-                      int in_fd, int out_fd, int err_fd, int report_fd, pid_t parent, int detach) {
+                      int in_fd, int out_fd, int err_fd, struct trellis_child_report *report, pid_t parent,
+                      int detach) {
     int stage = TRELLIS_STAGE_SETPGID;
     if (detach) {
         /* A new session (and process group) of its own, and no parent-death signal: a run agent
@@ -189,7 +168,8 @@ static void run_child(const char *program, char *const argv[], char *const envp[
     sigemptyset(&empty);
     if (sigprocmask(SIG_SETMASK, &empty, NULL) != 0) goto failed;
 
-    /* All three sources are >= 3, so no dup2 clobbers another source; dup2 clears O_CLOEXEC. */
+    /* All three sources are >= 3, so no dup2 clobbers another source; dup2 clears O_CLOEXEC
+     * (a source used twice, such as one pipe for stdout and stderr, is simply duplicated twice). */
     stage = TRELLIS_STAGE_DUP;
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) goto failed;
 #if defined(SYS_close_range)
@@ -216,16 +196,17 @@ static void run_child(const char *program, char *const argv[], char *const envp[
     }
 
 failed:
-    write_report(report_fd, stage, errno);
+    report->error = errno;
+    report->stage = stage;
     _exit(127);
 }
 
-int trellis_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-                  const char *stdout_path, const char *stderr_path, int flags,
-                  int *out_errno, int *out_stage) {
+int trellis_spawn_fds(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                      int in_fd, int out_fd, int err_fd, int flags, int *out_errno, int *out_stage) {
     if (out_errno) *out_errno = 0;
     if (out_stage) *out_stage = TRELLIS_STAGE_NONE;
     if (!path || !path[0] || !argv) return fail(TRELLIS_STAGE_RESOLVE, ENOENT, out_errno, out_stage);
+    if (in_fd < 0 || out_fd < 0 || err_fd < 0) return fail(TRELLIS_STAGE_DUP, EBADF, out_errno, out_stage);
 
     char *resolved = NULL;
     const char *program = path;
@@ -235,18 +216,81 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
         program = resolved;
     }
 
-    int in_fd = -1, out_fd = -1, err_fd = -1, pipe_fds[2] = { -1, -1 };
+    /* The child's dup2 onto 0, 1 and 2 must not clobber a source: copy low ones above 2. */
+    int sources[3] = { in_fd, out_fd, err_fd }, copies[3] = { -1, -1, -1 };
+    int stage = TRELLIS_STAGE_DUP, error = 0;
+    pid_t pid = -1;
+    for (int i = 0; i < 3; i++) {
+        if (sources[i] > 2) continue;
+        copies[i] = fcntl(sources[i], F_DUPFD_CLOEXEC, 3);
+        if (copies[i] < 0) goto failed;
+        sources[i] = copies[i];
+    }
+
+    /* Block every signal across vfork so that no handler of ours runs in the child
+     * before it has reset the dispositions; the child then clears its mask.
+     * vfork, not fork: the child shares our memory until execve, so the kernel does not copy
+     * the page tables of this (large) process for every step, and a failing child reports
+     * through `report` in that shared memory (we are suspended until it execs or exits).
+     * The child only makes system calls on its own stack frame and never returns from
+     * run_child, which is what vfork allows in practice (glibc's posix_spawn does the same
+     * with clone(CLONE_VM|CLONE_VFORK)). */
+    struct trellis_child_report report = { TRELLIS_STAGE_NONE, 0 };
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t parent = getpid();
+    stage = TRELLIS_STAGE_FORK;
+    pid = vfork();
+    if (pid == 0) {
+        run_child(program, argv, envp, cwd, sources[0], sources[1], sources[2], &report, parent,
+                  (flags & TRELLIS_SPAWN_DETACH) != 0);
+    }
+    error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (pid < 0) {
+        errno = error;
+        goto failed;
+    }
+    if (report.stage != TRELLIS_STAGE_NONE) {
+        /* The child failed before or in execve and has called _exit(127): reap it now. */
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        pid = -1;
+        stage = report.stage;
+        errno = report.error;
+        goto failed;
+    }
+    stage = TRELLIS_STAGE_NONE;
+
+failed:
+    error = errno;
+    for (int i = 0; i < 3; i++) {
+        if (copies[i] >= 0) close(copies[i]);
+    }
+    free(resolved);
+    if (stage != TRELLIS_STAGE_NONE) return fail(stage, error, out_errno, out_stage);
+    return pid;
+}
+
+int trellis_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                  const char *stdout_path, const char *stderr_path, int flags,
+                  int *out_errno, int *out_stage) {
+    if (out_errno) *out_errno = 0;
+    if (out_stage) *out_stage = TRELLIS_STAGE_NONE;
+    if (!path || !path[0] || !argv) return fail(TRELLIS_STAGE_RESOLVE, ENOENT, out_errno, out_stage);
+
+    int in_fd = -1, out_fd = -1, err_fd = -1;
     int stage = TRELLIS_STAGE_STDIN, error = 0;
     pid_t pid = -1;
 
     do {
         in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
     } while (in_fd < 0 && errno == EINTR);
-    if ((in_fd = move_above_stdio(in_fd)) < 0) goto failed;
+    if (in_fd < 0) goto failed;
 
     stage = TRELLIS_STAGE_STDOUT;
     int append = (flags & TRELLIS_SPAWN_APPEND) != 0;
-    int detach = (flags & TRELLIS_SPAWN_DETACH) != 0;
     if ((out_fd = open_output(stdout_path, append)) < 0) goto failed;
 
     stage = TRELLIS_STAGE_STDERR;
@@ -264,62 +308,16 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
         }
     }
 
-    stage = TRELLIS_STAGE_PIPE;
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) goto failed;
-    if ((pipe_fds[0] = move_above_stdio(pipe_fds[0])) < 0) goto failed;
-    if ((pipe_fds[1] = move_above_stdio(pipe_fds[1])) < 0) goto failed;
-
-    /* Block every signal across vfork so that no handler of ours runs in the child
-     * before it has reset the dispositions; the child then clears its mask.
-     * vfork, not fork: the child shares our memory until execve, so the kernel does not copy
-     * the page tables of this (large) process for every step. The child only makes system
-     * calls on its own stack frame and never returns from run_child, which is what vfork
-     * allows in practice (glibc's posix_spawn does the same with clone(CLONE_VM|CLONE_VFORK)). */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t parent = getpid();
-    stage = TRELLIS_STAGE_FORK;
-    pid = vfork();
-    if (pid == 0) {
-        run_child(program, argv, envp, cwd, in_fd, out_fd, err_fd, pipe_fds[1], parent, detach);
-    }
-    error = errno;
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    if (pid < 0) {
-        errno = error;
-        goto failed;
-    }
-
-    close(pipe_fds[1]);
-    pipe_fds[1] = -1;
-    struct trellis_child_report report;
-    size_t got = 0;
-    while (got < sizeof report) {
-        ssize_t n = read(pipe_fds[0], (char *)&report + got, sizeof report - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
-    if (got == sizeof report) {
-        /* The child failed before or in execve and has called _exit(127): reap it now. */
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        pid = -1;
-        stage = report.stage;
-        errno = report.error;
-        goto failed;
-    }
-    stage = TRELLIS_STAGE_NONE;
+    int spawn_errno = 0, spawn_stage = TRELLIS_STAGE_NONE;
+    pid = trellis_spawn_fds(path, argv, envp, cwd, in_fd, out_fd, err_fd, flags, &spawn_errno, &spawn_stage);
+    stage = spawn_stage;
+    errno = spawn_errno;
 
 failed:
     error = errno;
-    if (pipe_fds[0] >= 0) close(pipe_fds[0]);
-    if (pipe_fds[1] >= 0) close(pipe_fds[1]);
     if (err_fd >= 0 && err_fd != out_fd) close(err_fd);
     if (out_fd >= 0) close(out_fd);
     if (in_fd >= 0) close(in_fd);
-    free(resolved);
     if (stage != TRELLIS_STAGE_NONE) return fail(stage, error, out_errno, out_stage);
     return pid;
 }

@@ -2,6 +2,7 @@
 #define C_TRELLIS_SYSTEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Small Linux process helpers that Swift cannot express directly: a fork/exec
@@ -19,7 +20,7 @@ enum {
     TRELLIS_STAGE_STDIN = 2,     /* open("/dev/null") in the parent */
     TRELLIS_STAGE_STDOUT = 3,    /* open(stdout_path) in the parent */
     TRELLIS_STAGE_STDERR = 4,    /* open(stderr_path) in the parent */
-    TRELLIS_STAGE_PIPE = 5,      /* the status pipe in the parent */
+    TRELLIS_STAGE_PIPE = 5,      /* output pipes (made by the caller of trellis_spawn_fds) */
     TRELLIS_STAGE_FORK = 6,      /* fork() in the parent */
     TRELLIS_STAGE_SETPGID = 7,   /* child: setpgid(0, 0) */
     TRELLIS_STAGE_PDEATHSIG = 8, /* child: prctl(PR_SET_PDEATHSIG) */
@@ -54,6 +55,11 @@ enum {
  * Returns the pid once execve has succeeded. On failure returns -1 with
  * *out_errno and *out_stage (TRELLIS_STAGE_*) set; a child that failed has
  * already been reaped. Every descriptor the parent opens is O_CLOEXEC.
+ *
+ * trellis_spawn opens the files and calls trellis_spawn_fds, which takes open descriptors
+ * for the child's stdin, stdout and stderr instead (the same one may be given twice, for
+ * example one pipe for both streams). It does not close them: the caller does, after it
+ * returns. Descriptors 0-2 are accepted (they are copied above 2 for the child's dup2).
  */
 enum {
     TRELLIS_SPAWN_APPEND = 1,
@@ -69,6 +75,34 @@ int trellis_spawn(const char *path,
                   int flags,
                   int *out_errno,
                   int *out_stage);
+
+int trellis_spawn_fds(const char *path,
+                      char *const argv[],
+                      char *const envp[],
+                      const char *cwd,
+                      int in_fd,
+                      int out_fd,
+                      int err_fd,
+                      int flags,
+                      int *out_errno,
+                      int *out_stage);
+
+/* epoll in 64-bit tags (the packed epoll_event stays in C). Every call returns -1 with errno
+ * set on failure. watch: EPOLLIN (level-triggered) on fd; wait: up to `capacity` (at most 64)
+ * ready tags, retrying on EINTR, timeout_ms -1 = forever. */
+int trellis_epoll_create(void);
+int trellis_epoll_watch(int epoll_fd, int fd, uint64_t tag);
+int trellis_epoll_forget(int epoll_fd, int fd);
+int trellis_epoll_wait(int epoll_fd, uint64_t *tags, int capacity, int timeout_ms);
+
+/* A non-blocking, close-on-exec eventfd to wake an epoll loop: signal adds one, clear resets. */
+int trellis_eventfd(void);
+void trellis_eventfd_signal(int fd);
+void trellis_eventfd_clear(int fd);
+
+/* pipe2(fds, O_CLOEXEC) with the read end fds[0] non-blocking (a writer's end stays blocking).
+ * Returns 0, or -1 with errno set and nothing left open. */
+int trellis_output_pipe(int fds[2]);
 
 /* prctl(PR_SET_CHILD_SUBREAPER, on). Returns 0, or -1 with errno set. */
 int trellis_set_child_subreaper(int on);

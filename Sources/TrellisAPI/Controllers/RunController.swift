@@ -145,9 +145,12 @@ struct RunController {
         guard stream == "stdout" || stream == "stderr" else {
             throw APIError.badRequest("stream must be stdout or stderr, got \"\(stream)\"")
         }
-        guard let path = stream == "stdout" ? node.stdout : node.stderr, FileManager.default.fileExists(atPath: path) else {
+        // A step's log file is made when its first byte arrives: a missing file in an existing
+        // log folder is a step that wrote nothing.
+        guard let path = stream == "stdout" ? node.stdout : node.stderr,
+              FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent) else {
             throw APIError.notFound("log file not found for step \(step)")
         }
-        return JSONResponse.json(try LogSlice.read(path, query: request.query))
+        return JSONResponse.json(try LogSlice.read(path, query: request.query, missingIsEmpty: true))
     }
 }

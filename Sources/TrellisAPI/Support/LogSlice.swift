@@ -1,3 +1,4 @@
+import Glibc
 import TrellisCore
 
 /// Reads a log file as the `Log` object of API §9.8 with `tail`/`head`/`offset`/`limit`
@@ -10,13 +11,18 @@ enum LogSlice {
     static let defaultLimit = 1000
     static let maxLimit = 10_000
 
-    static func read(_ path: String, query: QueryParameters) throws(APIError) -> JSONValue {
+    /// - Parameter missingIsEmpty: a file that does not exist reads as empty (a step log not
+    ///   written yet) instead of 404.
+    static func read(_ path: String, query: QueryParameters, missingIsEmpty: Bool = false) throws(APIError) -> JSONValue {
         let tail = try query.int("tail")
         let head = try query.int("head")
         let offset = try query.int("offset")
         let limit = min(maxLimit, max(1, try query.int("limit") ?? defaultLimit))
-        guard case .success(let bytes) = FileBytes.read(path) else {
-            throw APIError.notFound("log file not found")
+        let bytes: [UInt8]
+        switch FileBytes.read(path) {
+        case .success(let read): bytes = read
+        case .failure(.system(errno: ENOENT)) where missingIsEmpty: bytes = []
+        case .failure: throw APIError.notFound("log file not found")
         }
         return slice(bytes, tail: tail, head: head, offset: offset, limit: limit)
     }

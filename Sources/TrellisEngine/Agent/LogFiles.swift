@@ -20,13 +20,14 @@ enum LogFiles {
         }
     }
 
-    /// Appends the file's bytes from `offset` to `target`, in chunks.
+    /// Appends the file's bytes from `offset` to `target`, in chunks. The target is created
+    /// even when there is no source (a step log that was never written is empty).
     static func copy(from source: String, offset: UInt64, appendingTo target: String) {
-        guard let input = FileHandle(forReadingAtPath: source) else { return }
-        defer { try? input.close() }
         let fd = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         defer { close(fd) }
+        guard let input = FileHandle(forReadingAtPath: source) else { return }
+        defer { try? input.close() }
         try? input.seek(toOffset: offset)
         while let chunk = try? input.read(upToCount: 1 << 20), !chunk.isEmpty {
             _ = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -39,8 +39,12 @@ extension RunAgent {
         var result = ExecutionResult(exitCode: 0)
         for argv in argvs {
             guard let program = argv.first else { continue }
-            let spec = ProcessSpec(executable: program, arguments: Array(argv.dropFirst()), environment: environment,
+            var spec = ProcessSpec(executable: program, arguments: Array(argv.dropFirst()), environment: environment,
                                    workingDirectory: cwd, stdoutPath: logs.out, stderrPath: logs.err, appendOutput: true)
+            // A silent step leaves no log file (each creation is a directory update that a
+            // wide fan-out would serialise on); one that others name as `${id.stdout}` gets
+            // its files up front, as the files those references promise.
+            spec.createsOutputOnFirstByte = step.id == nil
             let outcome = await launchAndWait(spec, node: step.name, deadline: deadline, timeoutSec: step.timeoutSec)
             result.exitCode = outcome.exitCode
             result.error = outcome.error
@@ -62,10 +66,11 @@ extension RunAgent {
 
     /// A step that started no process (its command could not be substituted, or a stop came
     /// first) has no log files: its record stops pointing at them, so the step-log endpoint
-    /// answers "not run" rather than "file not found" for a path the run lists.
+    /// answers "not run" rather than "file not found" for a path the run lists. A launched
+    /// process has its group recorded and keeps the paths even when it wrote nothing (its
+    /// files are made on the first byte; the step-log endpoint reads a missing one as empty).
     private func forgetLogsNeverWritten(_ name: String, stdout: String) {
         var record = node(name)
-        // A launched process has its group recorded, and its launch made the files.
         guard record.pgid == nil else { return }
         var info = stat()
         guard stat(stdout, &info) != 0 else { return }

@@ -83,8 +83,7 @@ extension RunAgent {
     nonisolated func substitutionRunner(scope: SubstitutionScope, workingDirectory: String) -> any CommandSubstituting {
         let shell = ShellCommand.shell(step: nil, dag: request.dag.shell, defaultShell: request.defaultShell,
                                        hostShell: request.hostEnvironment["SHELL"]).argv
-        return ShellSubstituting(shell: shell, environment: scope.resolvedBindings.map { ($0.name, $0.value) },
-                                 workingDirectory: workingDirectory)
+        return ShellSubstituting(shell: shell, scope: scope, workingDirectory: workingDirectory)
     }
 }
 

@@ -4,10 +4,12 @@ import Glibc
 
 /// Starts step processes (§6.3) and reaps them.
 ///
-/// Each launch gets a dedicated thread that forks the child and then blocks in `waitpid` until
-/// the child is reaped. The thread must outlive the child: on Linux `PR_SET_PDEATHSIG` fires
-/// when the *thread* that forked exits, so the child's `SIGKILL` on parent death only fires when
-/// the whole launching process dies.
+/// Launches go to the process's ``ChildMonitor`` thread, which forks, watches each child with a
+/// pidfd and reaps it. When the monitor cannot run, each launch gets a dedicated thread that
+/// forks the child and then blocks in `waitpid` until it is reaped. Either way the forking
+/// thread outlives the child: on Linux `PR_SET_PDEATHSIG` fires when the *thread* that forked
+/// exits, so the child's `SIGKILL` on parent death only fires when the whole launching process
+/// dies.
 public enum ProcessLauncher {
     /// Stack of a launcher thread: it only marshals C strings and waits.
     static let threadStackSize = 512 * 1024
@@ -18,6 +20,9 @@ public enum ProcessLauncher {
     /// unwritable output file) are thrown synchronously.
     public static func launch(_ spec: ProcessSpec) async throws(LaunchError) -> ChildProcess {
         let request = try SpawnRequest(spec)
+        if let monitor = ChildMonitor.shared {
+            return try await monitor.launch(request).get()
+        }
         let outcome = await withCheckedContinuation { (handOff: CheckedContinuation<Result<ChildProcess, LaunchError>, Never>) in
             let thread = Thread {
                 spawnAndReap(request, handOff: handOff)
@@ -29,23 +34,26 @@ public enum ProcessLauncher {
         return try outcome.get()
     }
 
-    /// Body of the launcher thread: spawn, hand the child over, reap it.
+    /// Body of a dedicated launcher thread: spawn (output straight to the files), hand the
+    /// child over, reap it.
     private static func spawnAndReap(
         _ request: SpawnRequest,
         handOff: CheckedContinuation<Result<ChildProcess, LaunchError>, Never>
     ) {
-        let pid: Int32
         switch request.spawn() {
         case .failure(let error):
             handOff.resume(returning: .failure(error))
-            return
-        case .success(let spawned):
-            pid = spawned
+        case .success(let pid):
+            let child = ChildProcess(pid: pid)
+            handOff.resume(returning: .success(child))
+            waitAndReap(child)
         }
-        let child = ChildProcess(pid: pid)
-        handOff.resume(returning: .success(child))
-        child.resolve(waitForLeader(pid))
-        reapGroupMembers(pgid: pid)
+    }
+
+    /// Blocks until the leader exits, publishes how, then reaps what is left of its group.
+    static func waitAndReap(_ child: ChildProcess) {
+        child.resolve(waitForLeader(child.pid))
+        reapGroupMembers(pgid: child.pid)
     }
 
     /// Blocks until the leader exits and reaps it.
@@ -71,6 +79,18 @@ public enum ProcessLauncher {
             if result > 0 { continue }
             if result < 0 && errno == EINTR { continue }
             return
+        }
+    }
+
+    /// ``reapGroupMembers(pgid:)`` without blocking: reaps the members that have exited and
+    /// tells whether children of ours remain in the group.
+    static func reapExitedMembers(pgid: Int32) -> Bool {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(-pgid, &status, WNOHANG)
+            if result > 0 { continue }
+            if result < 0 && errno == EINTR { continue }
+            return result == 0
         }
     }
 }

@@ -23,6 +23,10 @@ public struct ProcessSpec: Sendable {
     /// outlives the launcher: for run agents started by the server or the scheduler (§16.1).
     /// The launcher still reaps it if it ends first, so no zombie remains.
     public var detached = false
+    /// Step logs (§6.3): the output files are made when the first byte arrives, so a silent
+    /// process leaves none. The child writes into pipes that the launcher copies into the files
+    /// (appending); needs `appendOutput`. Without it the files are opened before the child starts.
+    public var createsOutputOnFirstByte = false
 
     /// Creates a specification; output goes to `/dev/null` unless paths are given.
     public init(

@@ -11,6 +11,7 @@ struct SpawnRequest: Sendable {
     let stderrPath: String
     let append: Bool
     let detached: Bool
+    let outputOnFirstByte: Bool
 
     init(_ spec: ProcessSpec) throws(LaunchError) {
         func invalid() -> LaunchError {
@@ -37,23 +38,71 @@ struct SpawnRequest: Sendable {
         stderrPath = spec.stderrPath
         append = spec.appendOutput
         detached = spec.detached
+        outputOnFirstByte = spec.createsOutputOnFirstByte && spec.appendOutput
+            && spec.stdoutPath != "/dev/null" && spec.stderrPath != "/dev/null"
     }
 
-    /// Forks and execs the child (blocking until `execve` succeeded or failed).
-    /// Call it on the thread that will reap the child.
+    /// Forks and execs the child with its output going straight to the files (blocking until
+    /// `execve` succeeded or failed). Call it on a thread that outlives the child.
     func spawn() -> Result<Int32, LaunchError> {
         var error: Int32 = 0
         var stage: Int32 = 0
         let pid = withCStringArray(argv) { argvPointers in
             withCStringArray(envp) { envpPointers in
-                trellis_spawn(
-                    program, argvPointers, envpPointers, workingDirectory, stdoutPath, stderrPath,
-                    Int32(append ? TRELLIS_SPAWN_APPEND : 0) | Int32(detached ? TRELLIS_SPAWN_DETACH : 0), &error, &stage
-                )
+                trellis_spawn(program, argvPointers, envpPointers, workingDirectory, stdoutPath, stderrPath,
+                              flags, &error, &stage)
             }
         }
         if pid > 0 { return .success(pid) }
         return .failure(launchError(stage: stage, errno: error))
+    }
+
+    /// Forks and execs the child with stdout and stderr on pipes whose read ends (non-blocking,
+    /// close-on-exec) are returned with the file each one feeds; one pipe when both paths are
+    /// the same. Like ``spawn()``, call it on a thread that outlives the child.
+    func spawnPiped() -> Result<(pid: Int32, outputs: [(fd: Int32, path: String)]), LaunchError> {
+        let shared = stdoutPath == stderrPath
+        var opened: [Int32] = []
+        func closeAll() { opened.forEach { _ = close($0) } }
+        func makePipe() -> (read: Int32, write: Int32)? {
+            var ends: [Int32] = [-1, -1]
+            guard trellis_output_pipe(&ends) == 0 else { return nil }
+            opened += ends
+            return (ends[0], ends[1])
+        }
+        guard let out = makePipe(), let err = shared ? out : makePipe() else {
+            let error = errno
+            closeAll()
+            return .failure(LaunchError(stage: .pipe, errno: error, program: program))
+        }
+        let input = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard input >= 0 else {
+            let error = errno
+            closeAll()
+            return .failure(LaunchError(stage: .openStdin, errno: error, program: program, path: "/dev/null"))
+        }
+        var error: Int32 = 0
+        var stage: Int32 = 0
+        let pid = withCStringArray(argv) { argvPointers in
+            withCStringArray(envp) { envpPointers in
+                trellis_spawn_fds(program, argvPointers, envpPointers, workingDirectory, input, out.write, err.write,
+                                  flags, &error, &stage)
+            }
+        }
+        close(input)
+        close(out.write)
+        if !shared { close(err.write) }
+        guard pid > 0 else {
+            close(out.read)
+            if !shared { close(err.read) }
+            return .failure(launchError(stage: stage, errno: error))
+        }
+        let outputs = shared ? [(out.read, stdoutPath)] : [(out.read, stdoutPath), (err.read, stderrPath)]
+        return .success((pid, outputs))
+    }
+
+    private var flags: Int32 {
+        Int32(append ? TRELLIS_SPAWN_APPEND : 0) | Int32(detached ? TRELLIS_SPAWN_DETACH : 0)
     }
 
     private func launchError(stage: Int32, errno: Int32) -> LaunchError {

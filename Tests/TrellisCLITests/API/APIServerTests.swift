@@ -259,6 +259,48 @@ struct APIServerTests {
         #expect(badParams.status == 400)
     }
 
+    @Test("a silent step leaves no log file and its step log reads empty; a step with an id has its files for ${id.stdout}")
+    func silentStepLogs() async throws {
+        let dag = """
+        steps:
+          - {name: quiet, command: 'true'}
+          - {name: named, id: named, command: 'true'}
+          - {name: reader, depends: [named], command: 'cat ${named.stdout} && echo read'}
+          - {name: talker, command: 'echo said; echo warned >&2'}
+
+        """
+        let server = try ServerHarness(dags: ["silent": dag])
+        defer { server.stop() }
+        #expect(try await server.request("POST", "/api/v1/dags/silent/start", body: "{\"dagRunId\": \"s1\"}").status == 200)
+        let done = try await eventually("the run to end") { () -> JSONObject? in
+            let reply = try object(try await server.request("GET", "/api/v1/dag-runs/silent/s1"))
+            let label = reply["dagRunDetails"]?["statusLabel"]
+            return label == .string("succeeded") || label == .string("failed") ? reply : nil
+        }
+        #expect(done["dagRunDetails"]?["statusLabel"] == .string("succeeded"))
+        let nodes = done["dagRunDetails"]?["nodes"]?.arrayValue ?? []
+        func path(_ step: String, _ stream: String) -> String {
+            nodes.first { $0["step"]?["name"] == .string(step) }?[stream]?.stringValue ?? ""
+        }
+        #expect(path("quiet", "stdout").hasSuffix("/quiet.out"))
+        #expect(!FileManager.default.fileExists(atPath: path("quiet", "stdout")))
+        #expect(!FileManager.default.fileExists(atPath: path("quiet", "stderr")))
+        #expect(FileManager.default.fileExists(atPath: path("named", "stdout")))
+        #expect(FileManager.default.fileExists(atPath: path("named", "stderr")))
+        #expect(FileManager.default.fileExists(atPath: path("talker", "stderr")))
+
+        for stream in ["stdout", "stderr"] {
+            let quiet = try await server.request("GET", "/api/v1/dag-runs/silent/s1/steps/quiet/log?stream=\(stream)")
+            #expect(quiet.status == 200, "\(quiet.text)")
+            #expect(try object(quiet)["content"] == .string(""))
+        }
+        #expect(try await server.request("GET", "/api/v1/dag-runs/silent/s1/steps/quiet/log?tail=x").status == 400)
+        let reader = try object(try await server.request("GET", "/api/v1/dag-runs/silent/s1/steps/reader/log"))
+        #expect(reader["content"] == .string("read"))
+        let talker = try object(try await server.request("GET", "/api/v1/dag-runs/silent/s1/steps/talker/log?stream=stderr"))
+        #expect(talker["content"] == .string("warned"))
+    }
+
     @Test("POST stop delivers the stop; the run ends aborted; stopping again is not_running")
     func stop() async throws {
         let server = try ServerHarness(dags: ["slow": Self.slow])
