@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 /* epoll_event is packed on x86-64, which Swift cannot lay out reliably: these wrappers keep
@@ -33,20 +32,6 @@ int trellis_epoll_wait(int epoll_fd, uint64_t *tags, int capacity, int timeout_m
     } while (count < 0 && errno == EINTR);
     for (int i = 0; i < count; i++) tags[i] = events[i].data.u64;
     return count;
-}
-
-int trellis_eventfd(void) {
-    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-}
-
-void trellis_eventfd_signal(int fd) {
-    uint64_t one = 1;
-    while (write(fd, &one, sizeof one) < 0 && errno == EINTR) {}
-}
-
-void trellis_eventfd_clear(int fd) {
-    uint64_t value;
-    while (read(fd, &value, sizeof value) < 0 && errno == EINTR) {}
 }
 
 int trellis_output_pipe(int fds[2]) {

@@ -117,6 +117,10 @@ static char *resolve_in_path(const char *name, char *const envp[], const char *c
     return NULL;
 }
 
+char *trellis_resolve_in_path(const char *name, char *const envp[], const char *cwd) {
+    return resolve_in_path(name, envp, cwd);
+}
+
 /*
  * glibc refuses sigaction on the real-time signals it reserves (32 and 33), yet a parent may have
  * them ignored and that would reach the step. Reset them with the raw system call, whose

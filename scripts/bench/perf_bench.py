@@ -10,6 +10,7 @@ Measures (each repeated --reps times, default 5; sizes in brackets are the full-
             (chain - one-step run - [200] back-to-back `sh -c true` spawns) / 200
             (the spawn floor is engine_bench.py's `floor`, the formula is engine_bench.py's)
   parallel  [200] independent `true` steps (type: graph): (fan-out - one-step run) / (floor / cores)
+            (overhead and parallel: at least [11] rounds of floor, one-step run, chain, fan-out)
   start     POST /dags/x/start -> the first step's process running: its first action writes
             `date +%s%N`, compared with the time taken just before the POST
   catalog   GET /dags?perPage=50 with [5,000] DAG files: plain, filtered by label, sorted by nextRun
@@ -202,7 +203,9 @@ def engine_measures(binary, size, reps, which):
         wall("empty")  # warm-up: page cache, first agent
         if "overhead" in which or "parallel" in which:
             results = {"floor": [], "empty": [], "chain": [], "fanout": []}
-            for _ in range(reps):
+            # At least 11 rounds: one round takes half a second, and on two cores a single
+            # fan-out varies by a third from one round to the next.
+            for _ in range(max(reps, size["engine_reps"])):
                 results["floor"].append(engine_bench.floor(n))
                 results["empty"].append(wall("empty"))
                 if "overhead" in which:
@@ -479,11 +482,11 @@ def main():
     if unknown:
         sys.exit(f"unknown measure {unknown[0]}; choose from {', '.join(MEASURES)}")
     if args.smoke:
-        size = dict(steps=10, start_reps=3, dags=100, requests=3, runs=600, days=3, pages=3, memory_runs=20,
+        size = dict(steps=10, start_reps=3, engine_reps=1, dags=100, requests=3, runs=600, days=3, pages=3, memory_runs=20,
                     queue_runs=12, queue_latency_runs=3, smoke=True)
         reps = 1 if args.reps == 5 else args.reps
     else:
-        size = dict(steps=200, start_reps=20, dags=5000, requests=20, runs=200_000, days=100, pages=50, memory_runs=10_000,
+        size = dict(steps=200, start_reps=20, engine_reps=11, dags=5000, requests=20, runs=200_000, days=100, pages=50, memory_runs=10_000,
                     queue_runs=500, queue_latency_runs=50, smoke=False)
         reps = args.reps
     if args.memory_runs:

@@ -95,10 +95,10 @@ int trellis_epoll_watch(int epoll_fd, int fd, uint64_t tag);
 int trellis_epoll_forget(int epoll_fd, int fd);
 int trellis_epoll_wait(int epoll_fd, uint64_t *tags, int capacity, int timeout_ms);
 
-/* A non-blocking, close-on-exec eventfd to wake an epoll loop: signal adds one, clear resets. */
-int trellis_eventfd(void);
-void trellis_eventfd_signal(int fd);
-void trellis_eventfd_clear(int fd);
+/* The absolute path trellis_spawn would run for a `name` without '/': the PATH search of
+ * trellis_spawn (PATH of envp, relative entries against cwd). A malloc'ed string, or NULL with
+ * errno ENOENT or EACCES. */
+char *trellis_resolve_in_path(const char *name, char *const envp[], const char *cwd);
 
 /* pipe2(fds, O_CLOEXEC) with the read end fds[0] non-blocking (a writer's end stays blocking).
  * Returns 0, or -1 with errno set and nothing left open. */

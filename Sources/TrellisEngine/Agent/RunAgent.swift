@@ -132,7 +132,9 @@ public actor RunAgent {
     /// change before it. `.batched` changes are coalesced: the first one arms a write
     /// ``RunAgentDependencies/recordWindow`` later, which takes every change made meanwhile, so
     /// a burst of node transitions (a fan-out of 200 steps finishing within milliseconds) costs
-    /// a few appends instead of one full snapshot per transition.
+    /// a few appends instead of one full snapshot per transition. The window grows with the
+    /// snapshot, one more window per 50 nodes up to four, so that a wide run's snapshots (about
+    /// 250 bytes a node) are not written more bytes per second than a small run's.
     func record(_ durability: Durability = .batched) {
         guard durability == .batched, deps.recordWindow > .zero else {
             write(durability)
@@ -140,7 +142,7 @@ public actor RunAgent {
         }
         recordPending = true
         guard pendingWrite == nil else { return }
-        let window = deps.recordWindow
+        let window = deps.recordWindow * min(4, 1 + snapshot.nodes.count / 50)
         pendingWrite = Task { [weak self] in
             try? await Task.sleep(for: window)
             await self?.writePending()

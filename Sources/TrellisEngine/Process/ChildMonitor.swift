@@ -13,41 +13,32 @@ import Synchronization
 /// thread coming and going, and no thread (stack, malloc arena, exit) is made per step.
 /// There is one monitor per process because children, pidfds and parent death are per process.
 final class ChildMonitor: Sendable {
-    /// Started on first use; nil when the kernel gives no epoll or eventfd descriptor (the
-    /// launcher then falls back to a thread per child).
+    /// Started on first use; nil when the kernel gives no epoll descriptor (the launcher then
+    /// falls back to a thread per child).
     static let shared: ChildMonitor? = ChildMonitor(spawners: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     typealias HandOff = CheckedContinuation<Result<ChildProcess, LaunchError>, Never>
 
-    /// A started child for the monitor thread to watch.
-    struct Started: Sendable {
-        let child: ChildProcess
-        let outputs: [(fd: Int32, path: String)]
-        let handOff: HandOff
-    }
-
-    private let wakeFD: Int32
+    private let epollFD: Int32
     /// Launches waiting for a spawner; spawners sleep on the condition while it is empty.
     private let launches = LaunchQueue()
-    /// Children started and not yet seen by the monitor thread.
-    private let inbox = Mutex<[Started]>([])
+    /// Watches whose descriptors spawners have added to epoll, not yet taken by the monitor.
+    private let inbox = Mutex<[(UInt64, MonitorLoop.Watch)]>([])
+    private let nextTag = Atomic<UInt64>(1)
+    /// Program paths found in PATH (see ``SpawnRequest/resolvedProgram(cache:)``).
+    private let programs = ProgramPathCache()
 
     private init?(spawners: Int) {
         let epollFD = trellis_epoll_create()
-        let wakeFD = trellis_eventfd()
-        guard epollFD >= 0, wakeFD >= 0, trellis_epoll_watch(epollFD, wakeFD, MonitorLoop.wakeTag) == 0 else {
-            if epollFD >= 0 { close(epollFD) }
-            if wakeFD >= 0 { close(wakeFD) }
-            return nil
-        }
-        self.wakeFD = wakeFD
+        guard epollFD >= 0 else { return nil }
+        self.epollFD = epollFD
         let monitor = Thread { [self] in
             MonitorLoop(epollFD: epollFD) {
                 self.inbox.withLock { queue in
                     defer { queue.removeAll(keepingCapacity: true) }
                     return queue
                 }
-            }.run(wakeFD: wakeFD)
+            }.run()
         }
         monitor.name = "trellis-children"
         monitor.stackSize = ProcessLauncher.threadStackSize
@@ -69,28 +60,63 @@ final class ChildMonitor: Sendable {
         }
     }
 
-    /// On a spawner thread: fork and exec, then pass the child to the monitor thread, which
-    /// hands it to the launching task once it watches it.
+    /// On a spawner thread: fork and exec, hand the child to the launching task, and have the
+    /// monitor watch its pidfd and output pipes.
     private func spawn(_ launch: (SpawnRequest, HandOff)) {
         let (request, handOff) = launch
-        let started: Started
+        let program = request.resolvedProgram(cache: programs)
+        let pid: Int32
+        var outputs: [(fd: Int32, path: String)] = []
         if request.outputOnFirstByte {
-            switch request.spawnPiped() {
+            switch request.spawnPiped(program: program) {
             case .failure(let error):
                 return handOff.resume(returning: .failure(error))
             case .success(let spawned):
-                started = Started(child: ChildProcess(pid: spawned.pid), outputs: spawned.outputs, handOff: handOff)
+                pid = spawned.pid
+                outputs = spawned.outputs
             }
         } else {
-            switch request.spawn() {
+            switch request.spawn(program: program) {
             case .failure(let error):
                 return handOff.resume(returning: .failure(error))
-            case .success(let pid):
-                started = Started(child: ChildProcess(pid: pid), outputs: [], handOff: handOff)
+            case .success(let spawned):
+                pid = spawned
             }
         }
-        inbox.withLock { $0.append(started) }
-        trellis_eventfd_signal(wakeFD)
+        let child = ChildProcess(pid: pid)
+        handOff.resume(returning: .success(child))
+        watch(child, outputs: outputs)
+    }
+
+    /// Adds the child's descriptors to epoll, then posts their watches to the monitor, which
+    /// takes its inbox before it handles what epoll reports (a descriptor that is ready before
+    /// its watch is posted is reported again: epoll is level-triggered).
+    private func watch(_ child: ChildProcess, outputs: [(fd: Int32, path: String)]) {
+        var posted: [(UInt64, MonitorLoop.Watch)] = []
+        var outputTags: [UInt64] = []
+        for output in outputs {
+            let tag = nextTag.add(1, ordering: .relaxed).oldValue
+            if trellis_epoll_watch(epollFD, output.fd, tag) == 0 {
+                posted.append((tag, .output(OutputPump(fd: output.fd, path: output.path))))
+                outputTags.append(tag)
+            } else {
+                // Out of epoll watches: the writer gets EPIPE instead of blocking on a full pipe.
+                close(output.fd)
+            }
+        }
+        let tag = nextTag.add(1, ordering: .relaxed).oldValue
+        let pidfd = trellis_pidfd_open(child.pid)
+        if pidfd >= 0 && trellis_epoll_watch(epollFD, pidfd, tag) == 0 {
+            posted.append((tag, .leader(pid: child.pid, pidfd: pidfd, child: child, outputs: outputTags)))
+        } else {
+            // No pidfd (fd limit, old kernel): a thread of its own waits for this one. The
+            // child's parent-death signal stays tied to its spawner thread, which never exits.
+            if pidfd >= 0 { close(pidfd) }
+            let thread = Thread { ProcessLauncher.waitAndReap(child) }
+            thread.stackSize = ProcessLauncher.threadStackSize
+            thread.start()
+        }
+        inbox.withLock { $0.append(contentsOf: posted) }
     }
 }
 
@@ -124,78 +150,37 @@ private final class LaunchQueue: @unchecked Sendable {
 }
 
 /// The monitor thread's state; touched by that thread only.
-private final class MonitorLoop {
-    static let wakeTag: UInt64 = 0
-
-    private enum Watch {
+final class MonitorLoop {
+    /// What a tag stands for: a child's pidfd or one of its output pipes.
+    enum Watch: @unchecked Sendable {
         case leader(pid: Int32, pidfd: Int32, child: ChildProcess, outputs: [UInt64])
         case output(OutputPump)
     }
 
     private let epollFD: Int32
-    private let takeStarted: () -> [ChildMonitor.Started]
+    private let takePosted: () -> [(UInt64, Watch)]
     private var watches: [UInt64: Watch] = [:]
-    private var nextTag: UInt64 = 1
     /// Groups whose leader has been reaped but whose other members may still be our children
     /// (a child subreaper inherits them): reaped without blocking until none is left.
     private var lingeringGroups: Set<Int32> = []
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
-    init(epollFD: Int32, takeStarted: @escaping () -> [ChildMonitor.Started]) {
+    init(epollFD: Int32, takePosted: @escaping () -> [(UInt64, Watch)]) {
         self.epollFD = epollFD
-        self.takeStarted = takeStarted
+        self.takePosted = takePosted
     }
 
-    func run(wakeFD: Int32) -> Never {
+    func run() -> Never {
         var ready = [UInt64](repeating: 0, count: 64)
         while true {
             let timeout: Int32 = lingeringGroups.isEmpty ? -1 : 50
             let count = ready.withUnsafeMutableBufferPointer {
                 trellis_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
             }
-            for index in 0..<max(0, Int(count)) {
-                let tag = ready[index]
-                if tag == Self.wakeTag {
-                    trellis_eventfd_clear(wakeFD)
-                    takeStarted().forEach(watch)
-                } else {
-                    handle(tag)
-                }
-            }
+            for (tag, watch) in takePosted() { watches[tag] = watch }
+            for index in 0..<max(0, Int(count)) { handle(ready[index]) }
             reapLingeringGroups()
         }
-    }
-
-    /// Watches a started child and its outputs, then hands the child to its launcher.
-    private func watch(_ started: ChildMonitor.Started) {
-        let child = started.child
-        // A pipe epoll refuses (out of watches) is closed: its writer gets EPIPE instead of
-        // blocking for ever on a full pipe.
-        let outputs = started.outputs.compactMap { output -> UInt64? in
-            let tag = add(output.fd, as: .output(OutputPump(fd: output.fd, path: output.path)))
-            if tag != Self.wakeTag { return tag }
-            close(output.fd)
-            return nil
-        }
-        started.handOff.resume(returning: .success(child))
-        let pidfd = trellis_pidfd_open(child.pid)
-        if pidfd < 0 || add(pidfd, as: .leader(pid: child.pid, pidfd: pidfd, child: child, outputs: outputs)) == Self.wakeTag {
-            // No pidfd (fd limit, old kernel): a thread of its own waits for this one. The
-            // child's parent-death signal stays tied to its spawner thread, which never exits.
-            if pidfd >= 0 { close(pidfd) }
-            let thread = Thread { ProcessLauncher.waitAndReap(child) }
-            thread.stackSize = ProcessLauncher.threadStackSize
-            thread.start()
-        }
-    }
-
-    /// Registers `fd`; returns its tag, or ``wakeTag`` when epoll refused it.
-    private func add(_ fd: Int32, as watch: Watch) -> UInt64 {
-        let tag = nextTag
-        guard trellis_epoll_watch(epollFD, fd, tag) == 0 else { return Self.wakeTag }
-        nextTag += 1
-        watches[tag] = watch
-        return tag
     }
 
     private func remove(_ tag: UInt64, fd: Int32) {
@@ -236,7 +221,8 @@ private final class MonitorLoop {
 }
 
 /// Copies one pipe into its log file, creating the file when the first byte arrives.
-private final class OutputPump {
+/// Made by a spawner thread, then used by the monitor thread only.
+final class OutputPump {
     let fd: Int32
     private let path: String
     private var file: Int32 = -1

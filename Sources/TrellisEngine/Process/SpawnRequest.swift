@@ -42,9 +42,32 @@ struct SpawnRequest: Sendable {
             && spec.stdoutPath != "/dev/null" && spec.stderrPath != "/dev/null"
     }
 
+    /// The program to exec: `program`, or where a bare name was last found in the same PATH
+    /// and directory (checked to be still executable). A program that cannot be found is
+    /// returned as given, for the spawn to report.
+    ///
+    /// Remembering skips a PATH walk per step (a `stat` per entry: ten on a typical PATH for
+    /// the shell). It can only miss an executable of the same name that appears in an earlier
+    /// PATH entry while the process runs, which for a run agent is one run's lifetime.
+    func resolvedProgram(cache: ProgramPathCache) -> String {
+        guard !program.utf8.contains(UInt8(ascii: "/")) else { return program }
+        let searchPath = envp.first { $0.hasPrefix("PATH=") } ?? ""
+        let key = program + "\u{0}" + searchPath + "\u{0}" + workingDirectory
+        if let known = cache.path(for: key), access(known, X_OK) == 0 { return known }
+        let found = withCStringArray(envp) { envpPointers -> String? in
+            guard let resolved = trellis_resolve_in_path(program, envpPointers, workingDirectory) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let found else { return program }
+        cache.remember(found, for: key)
+        return found
+    }
+
     /// Forks and execs the child with its output going straight to the files (blocking until
     /// `execve` succeeded or failed). Call it on a thread that outlives the child.
-    func spawn() -> Result<Int32, LaunchError> {
+    func spawn(program: String? = nil) -> Result<Int32, LaunchError> {
+        let program = program ?? self.program
         var error: Int32 = 0
         var stage: Int32 = 0
         let pid = withCStringArray(argv) { argvPointers in
@@ -60,7 +83,7 @@ struct SpawnRequest: Sendable {
     /// Forks and execs the child with stdout and stderr on pipes whose read ends (non-blocking,
     /// close-on-exec) are returned with the file each one feeds; one pipe when both paths are
     /// the same. Like ``spawn()``, call it on a thread that outlives the child.
-    func spawnPiped() -> Result<(pid: Int32, outputs: [(fd: Int32, path: String)]), LaunchError> {
+    func spawnPiped(program: String) -> Result<(pid: Int32, outputs: [(fd: Int32, path: String)]), LaunchError> {
         let shared = stdoutPath == stderrPath
         var opened: [Int32] = []
         func closeAll() { opened.forEach { _ = close($0) } }
@@ -73,13 +96,13 @@ struct SpawnRequest: Sendable {
         guard let out = makePipe(), let err = shared ? out : makePipe() else {
             let error = errno
             closeAll()
-            return .failure(LaunchError(stage: .pipe, errno: error, program: program))
+            return .failure(LaunchError(stage: .pipe, errno: error, program: self.program))
         }
         let input = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard input >= 0 else {
             let error = errno
             closeAll()
-            return .failure(LaunchError(stage: .openStdin, errno: error, program: program, path: "/dev/null"))
+            return .failure(LaunchError(stage: .openStdin, errno: error, program: self.program, path: "/dev/null"))
         }
         var error: Int32 = 0
         var stage: Int32 = 0

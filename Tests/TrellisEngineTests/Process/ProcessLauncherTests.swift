@@ -124,4 +124,27 @@ struct ProcessLauncherTests {
             #expect(second.stdout == "tool ran in \(directory)\n")
         }
     }
+
+    @Test("a program found in PATH before is looked up again once it is gone, and a new name is found")
+    func rememberedProgramPath() async throws {
+        try await Support.withTemporaryDirectory { directory in
+            for folder in ["first", "second"] {
+                try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: false)
+                let tool = directory + "/\(folder)/trellis-cache-tool"
+                try "#!/bin/sh\necho \(folder)\n".write(toFile: tool, atomically: false, encoding: .utf8)
+                chmod(tool, 0o755)
+            }
+            let spec = ProcessSpec(executable: "trellis-cache-tool",
+                                   environment: [("PATH", "\(directory)/first:\(directory)/second:/usr/bin:/bin")],
+                                   stdoutPath: directory + "/out.log")
+            #expect(try await Support.run(spec).stdout == "first\n")
+            #expect(try await Support.run(spec).stdout == "first\n")
+            unlink(directory + "/first/trellis-cache-tool")
+            #expect(try await Support.run(spec).stdout == "second\n")
+            unlink(directory + "/second/trellis-cache-tool")
+            let error = await Support.launchError(spec)
+            #expect(error?.stage == .resolve)
+            #expect(error?.errno == ENOENT)
+        }
+    }
 }
