@@ -163,7 +163,8 @@ final class MonitorLoop {
     /// Groups whose leader has been reaped but whose other members may still be our children
     /// (a child subreaper inherits them): reaped without blocking until none is left.
     private var lingeringGroups: Set<Int32> = []
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Made on the first piped output: a server, which only starts run agents, never needs it.
+    private lazy var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(epollFD: Int32, takePosted: @escaping () -> [(UInt64, Watch)]) {
         self.epollFD = epollFD
