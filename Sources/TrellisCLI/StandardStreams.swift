@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TrellisCore
 
 /// Writes to stdout and stderr with `write(2)`, ignoring failures. Foundation's
 /// `FileHandle.write(_:)` traps when the write fails, and a detached run agent's stderr is a log
@@ -12,20 +13,6 @@ enum StandardStreams {
     static func err(_ text: String) { write(text, to: STDERR_FILENO) }
 
     private static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
-        bytes.removeAll()
+        Array(text.utf8).withUnsafeBytes { _ = FileWrites.writeAll(fd, $0) }
     }
 }

@@ -2,6 +2,7 @@ import CTrellisSystem
 import Foundation
 import Glibc
 import Synchronization
+import TrellisCore
 
 /// The threads of this process that fork every child, wait for them and copy their piped
 /// output into log files (§6.3).
@@ -260,16 +261,6 @@ final class OutputPump {
             file = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0o644)
             if file < 0 { return }
         }
-        var written = 0
-        while written < count {
-            let result = buffer.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + written, count - written) }
-            if result > 0 {
-                written += result
-            } else if result < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        buffer.withUnsafeBytes { FileWrites.writeAll(file, UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 }

@@ -62,19 +62,8 @@ enum Posix {
 
     /// Writes all of `data`, looping over short writes (whole-file writes, not records).
     static func writeAll(_ fd: Int32, _ data: Data, path: String) throws(StoreError) {
-        var offset = 0
-        let failed = data.withUnsafeBytes { buffer -> Int32? in
-            while offset < buffer.count {
-                let result = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += result
-            }
-            return nil
-        }
-        if let failed { throw failure("write file", path, errno: failed) }
+        let failed = data.withUnsafeBytes { FileWrites.writeAll(fd, $0) }
+        if failed != 0 { throw failure("write file", path, errno: failed) }
     }
 
     /// `pread(2)` of up to `count` bytes at `offset`.
