@@ -10,7 +10,8 @@ extension FileRunStore {
     /// before returning. A sub-DAG run goes under its parent's `children/`.
     ///
     /// An empty `initial.attemptId` gets a generated ID and an empty `initial.log` the run log.
-    public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) {
+    @discardableResult
+    public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) -> RunSnapshot {
         let run = header.run
         forgetAppendState(run)
         guard RunLayout.isSafeName(run.name), RunLayout.isSafeName(run.id) else {
@@ -32,6 +33,7 @@ extension FileRunStore {
             let stored = try buildRunFolder(header, spec: spec, initial: initial, runDirectory: runDirectory)
             try appendIndexLines(for: stored, durability: .synced)
             recordEvent(stored, previous: nil, durability: .synced)
+            return stored
         } catch {
             unlink(layout.pointerPath(run))
             if error.code != .runExists { try? FileManager.default.removeItem(atPath: runDirectory) }

@@ -47,11 +47,12 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
 
     /// Stores the run; ``StoreError/Code/runExists`` for a taken ID, `notFound` for a missing parent.
     /// An empty attempt ID or log path is filled in, as the file store does.
-    public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) {
+    @discardableResult
+    public func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) -> RunSnapshot {
         guard initial.run == header.run else {
             throw StoreError(.invalid, "initial snapshot of \(initial.run) does not belong to run \(header.run)")
         }
-        let directory = try state.withLock { state throws(StoreError) -> String in
+        let (directory, stored) = try state.withLock { state throws(StoreError) -> (String, RunSnapshot) in
             guard state.runs[header.run] == nil else {
                 throw StoreError(.runExists, "run \(header.run) already exists")
             }
@@ -65,9 +66,10 @@ public final class InMemoryRunStore: RunWriter, RunReader, RunLocking, RunFiles 
             if stored.log.isEmpty { stored.log = directory + "/run.log" }
             let attempt = Attempt(id: stored.attemptId, records: [AppendRecord(snapshot: stored, durability: .synced)])
             state.runs[header.run] = Record(header: header, spec: spec, directory: directory, attempts: [attempt])
-            return directory
+            return (directory, stored)
         }
         makeDirectories(directory, attemptId: initial.attemptId.isEmpty ? nil : initial.attemptId, run: header.run)
+        return stored
     }
 
     /// Adds an attempt whose first snapshot is `initial` with a new attempt ID.

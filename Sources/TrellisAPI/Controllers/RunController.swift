@@ -109,6 +109,12 @@ struct RunController {
                     throw EnqueueController.apiError(error)
                 }
                 snapshot = now  // it started meanwhile: stop it below
+                if snapshot.status == .queued {
+                    // Its agent has taken it off the queue and not yet recorded `running`: the
+                    // cancel request is honoured as the agent starts it.
+                    try environment.control.requestStop(snapshot.run, agentPID: nil)
+                    return JSONResponse.empty()
+                }
             }
         }
         guard snapshot.status == .running else {

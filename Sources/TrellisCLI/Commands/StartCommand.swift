@@ -97,8 +97,9 @@ struct StartCommand: AsyncParsableCommand {
             let header = try makeHeader(loaded, resolved: resolved, context: context)
             let initial = RunSnapshot(header: header, attemptId: "", status: .notStarted, log: "",
                                       nodes: loaded.dag.steps.map { NodeRecord(name: $0.name) })
+            let created: RunSnapshot
             do {
-                try context.store.createRun(header, spec: loaded.text, initial: initial)
+                created = try context.store.createRun(header, spec: loaded.text, initial: initial)
             } catch {
                 throw CLIFailure(error.code == .runExists ? 2 : 1, "\(error)")
             }
@@ -106,6 +107,7 @@ struct StartCommand: AsyncParsableCommand {
             var request = RunRequest(dag: loaded.dag, header: header, params: resolved,
                                      dagDirectory: (loaded.path as NSString).deletingLastPathComponent,
                                      hostEnvironment: context.environment)
+            request.created = created
             request.defaultShell = context.environment["TRELLIS_DEFAULT_SHELL"].map(ShellWords.split)
             request.subDAGLauncher = SubDAGLaunchConfig(
                 executable: Executable.path, globalArguments: global.forwardedArguments(environment: context.environment),

@@ -102,7 +102,9 @@ extension SchedulerService {
     func stopRunning(_ dagName: String) -> [RunRef] {
         guard let page = try? runs.runs(dagName: dagName, limit: Self.guardWindow, cursor: nil) else { return [] }
         var stopped: [RunRef] = []
-        for item in page.entries where item.status == .running {
+        // The run's own status decides: an agent records `running` in the run before the index
+        // line that says so, so a run that has just started may still be listed as not started.
+        for item in page.entries where !item.status.hasEnded {
             guard let snapshot = (try? runs.latestSnapshot(of: item.run)) ?? nil, snapshot.status == .running else { continue }
             let metadata: Logger.Metadata = ["dag.name": "\(dagName)", "run.id": "\(item.runId)"]
             do {

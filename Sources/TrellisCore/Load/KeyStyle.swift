@@ -6,6 +6,10 @@ enum KeyStyle {
     /// and before the last capital of an acronym that is followed by a lower-case letter, so
     /// acronyms stay together.
     static func snakeCase(_ key: String) -> String {
+        // Already snake_case (lower-case ASCII, digits, underscores): nothing to change.
+        if key.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) {
+            return key
+        }
         let chars = Array(key)
         var out = ""
         out.reserveCapacity(chars.count + 4)

@@ -44,10 +44,11 @@ extension ObjectFields {
         }
         var fields = ObjectFields(path: path, line: node.line)
         var spelledAs: [String: String] = [:]
-        let known = Set(kind.keys)
+        let known = kind.keySet
+        let renames = kind.renameTable
         for pair in pairs {
             let snake = KeyStyle.snakeCase(pair.key)
-            let canonical = kind.renames[snake] ?? snake
+            let canonical = renames[snake] ?? snake
             if let other = spelledAs[canonical] {
                 log.error(path, "both \"\(other)\" and \"\(pair.key)\" are set; they are the same field \"\(canonical)\", keep one", line: pair.keyLine)
                 continue

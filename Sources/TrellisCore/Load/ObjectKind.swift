@@ -2,7 +2,7 @@
 ///
 /// Only keys of these objects are normalized from camelCase; keys of user maps (`env`, `labels`,
 /// HTTP headers…) are never touched.
-enum ObjectKind: String, Sendable {
+enum ObjectKind: String, Sendable, CaseIterable {
     case dag
     case step
     case handler
@@ -120,4 +120,15 @@ enum ObjectKind: String, Sendable {
             return [:]
         }
     }
+
+    /// ``keys`` as a set and ``renames``, made once per kind: a DAG of hundreds of steps looks
+    /// them up for every key it has.
+    private static let lookups: [ObjectKind: (keys: Set<String>, renames: [String: String])] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, (Set($0.keys), $0.renames)) })
+
+    /// ``keys``, as a set.
+    var keySet: Set<String> { Self.lookups[self]?.keys ?? Set(keys) }
+
+    /// ``renames``, without building the table again.
+    var renameTable: [String: String] { Self.lookups[self]?.renames ?? renames }
 }

@@ -14,7 +14,9 @@ public enum Durability: Sendable, Hashable {
 public protocol RunWriter: Sendable {
     /// Creates a run: header, verbatim spec, first attempt with `initial`, index entries.
     /// Throws ``StoreError/Code/runExists`` when the run ID is taken for that DAG name.
-    func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError)
+    /// Returns the first snapshot as stored (attempt ID and log path filled in).
+    @discardableResult
+    func createRun(_ header: RunHeader, spec: String, initial: RunSnapshot) throws(StoreError) -> RunSnapshot
     /// Starts a new attempt of an existing run (retry) whose first snapshot is `initial`
     /// (its `attemptId` is replaced by the new attempt's); returns the stored snapshot.
     func startAttempt(_ initial: RunSnapshot) throws(StoreError) -> RunSnapshot

@@ -35,7 +35,7 @@ extension RunAgent {
             initial.finishedAt = nil
             snapshot = try deps.writer.startAttempt(initial)
         } else {
-            guard let created = try deps.reader.latestSnapshot(of: run) else {
+            guard let created = try request.created ?? deps.reader.latestSnapshot(of: run) else {
                 throw RunAgentError("run \(run) has no stored state")
             }
             snapshot = created

@@ -19,6 +19,10 @@ public struct RunRequest: Sendable {
     public var defaultShell: [String]?
     /// For a retry: the previous attempt's snapshot and, with `--step`, the one step to re-run.
     public var retryOf: RunSnapshot?
+    /// The run's first snapshot as this process has just stored it (``RunWriter/createRun``):
+    /// the agent starts from it instead of reading it back and decoding it again. Nil for a run
+    /// another process created (a queued run), which is read from the store.
+    public var created: RunSnapshot?
     public var retryStep: String?
     /// How to start a sub-DAG run agent (the `trellis` binary and global arguments).
     public var subDAGLauncher: SubDAGLaunchConfig?
