@@ -39,7 +39,8 @@ struct SchedulerHarness {
     var stateFile: SchedulerStateFile { SchedulerStateFile(dataDirectory: data) }
 
     /// A fresh service over the same folders, as after a restart.
-    func service(queues: [QueueConfig] = []) -> SchedulerService {
+    /// - Parameter runs: what the service reads runs through (the store when nil).
+    func service(queues: [QueueConfig] = [], runs: (any RunReader)? = nil) -> SchedulerService {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("TRELLIS_") { environment[key] = nil }
         let control = DetachedRunControl(
@@ -50,7 +51,7 @@ struct SchedulerHarness {
             startLimit: .seconds(60))
         let queueing = RunQueueing(reader: store, writer: store, queues: FileQueueStore(dataDirectory: data, logger: logger),
                                    globalQueues: queues)
-        return SchedulerService(catalog: catalog, runs: store, repairer: DeadRunRepairer(store: store), control: control,
+        return SchedulerService(catalog: catalog, runs: runs ?? store, repairer: DeadRunRepairer(store: store), control: control,
                                 queueing: queueing, stateFile: stateFile, lock: SchedulerLock(dataDirectory: data),
                                 globalQueues: queues, zone: TimeZone(identifier: "UTC")!, logger: logger,
                                 sleep: { _ in throw CancellationError() })

@@ -153,4 +153,38 @@ struct SchedulerServiceTests {
         let final = try await home.finished(run)
         #expect(final.status == .aborted)
     }
+
+    @Test("a due stop schedule stops a run whose index line still says not started")
+    func stopScheduleTrustsTheRun() async throws {
+        let home = try SchedulerHarness()
+        defer { home.remove() }
+        try home.write("long", """
+            schedule:
+              start: "0 10 * * *"
+              stop: "5 10 * * *"
+            steps:
+              - {name: wait, command: 'sleep 30'}
+            """)
+        let started = await home.service().tick(at: utc(10, 0))
+        let run = try #require(started.started.first)
+        // The agent records `running` in the run before the index line that says so.
+        let stopped = await home.service(runs: LaggingIndexReader(store: home.store)).tick(at: utc(10, 5))
+        #expect(stopped.stopped == [run])
+        let final = try await home.finished(run)
+        #expect(final.status == .aborted)
+    }
+}
+
+/// The store, with every listed run still `not_started` in the index.
+private struct LaggingIndexReader: RunReader {
+    let store: FileRunStore
+
+    func header(of run: RunRef) throws(StoreError) -> RunHeader? { try store.header(of: run) }
+    func spec(of run: RunRef) throws(StoreError) -> String? { try store.spec(of: run) }
+    func latestSnapshot(of run: RunRef) throws(StoreError) -> RunSnapshot? { try store.latestSnapshot(of: run) }
+    func runs(dagName: String?, limit: Int, cursor: String?) throws(StoreError) -> RunPage {
+        var page = try store.runs(dagName: dagName, limit: limit, cursor: cursor)
+        for index in page.entries.indices { page.entries[index].status = .notStarted }
+        return page
+    }
 }
