@@ -18,7 +18,7 @@ struct StopDuringDispatchTests {
             max_clean_up_time_sec: 1
             steps:
               - name: work
-                command: sh -c 'sleep 30; touch \(marker)'
+                command: sh -c 'sleep 300; touch \(marker)'
             """)
         let server = try StartAllHarness(home: home)
         defer { server.stop() }

@@ -144,7 +144,7 @@ struct SchedulerServiceTests {
               start: "0 10 * * *"
               stop: "5 10 * * *"
             steps:
-              - {name: wait, command: 'sleep 30'}
+              - {name: wait, command: 'sleep 300'}
             """)
         let started = await home.service().tick(at: utc(10, 0))
         let run = try #require(started.started.first)
@@ -163,7 +163,7 @@ struct SchedulerServiceTests {
               start: "0 10 * * *"
               stop: "5 10 * * *"
             steps:
-              - {name: wait, command: 'sleep 30'}
+              - {name: wait, command: 'sleep 300'}
             """)
         let started = await home.service().tick(at: utc(10, 0))
         let run = try #require(started.started.first)
