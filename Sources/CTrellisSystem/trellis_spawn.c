@@ -210,7 +210,7 @@ int trellis_spawn_fds(const char *path, char *const argv[], char *const envp[], 
     if (out_errno) *out_errno = 0;
     if (out_stage) *out_stage = TRELLIS_STAGE_NONE;
     if (!path || !path[0] || !argv) return fail(TRELLIS_STAGE_RESOLVE, ENOENT, out_errno, out_stage);
-    if (in_fd < 0 || out_fd < 0 || err_fd < 0) return fail(TRELLIS_STAGE_DUP, EBADF, out_errno, out_stage);
+    if (out_fd < 0 || err_fd < 0) return fail(TRELLIS_STAGE_DUP, EBADF, out_errno, out_stage);
 
     char *resolved = NULL;
     const char *program = path;
@@ -220,10 +220,22 @@ int trellis_spawn_fds(const char *path, char *const argv[], char *const envp[], 
         program = resolved;
     }
 
+    int null_fd = -1, stage = TRELLIS_STAGE_STDIN, error = 0;
+    pid_t pid = -1;
+    if (in_fd < 0) {
+        do {
+            null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        } while (null_fd < 0 && errno == EINTR);
+        if (null_fd < 0) {
+            free(resolved);
+            return fail(stage, errno, out_errno, out_stage);
+        }
+        in_fd = null_fd;
+    }
+
     /* The child's dup2 onto 0, 1 and 2 must not clobber a source: copy low ones above 2. */
     int sources[3] = { in_fd, out_fd, err_fd }, copies[3] = { -1, -1, -1 };
-    int stage = TRELLIS_STAGE_DUP, error = 0;
-    pid_t pid = -1;
+    stage = TRELLIS_STAGE_DUP;
     for (int i = 0; i < 3; i++) {
         if (sources[i] > 2) continue;
         copies[i] = fcntl(sources[i], F_DUPFD_CLOEXEC, 3);
@@ -272,6 +284,7 @@ failed:
     for (int i = 0; i < 3; i++) {
         if (copies[i] >= 0) close(copies[i]);
     }
+    if (null_fd >= 0) close(null_fd);
     free(resolved);
     if (stage != TRELLIS_STAGE_NONE) return fail(stage, error, out_errno, out_stage);
     return pid;
@@ -284,16 +297,18 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
     if (out_stage) *out_stage = TRELLIS_STAGE_NONE;
     if (!path || !path[0] || !argv) return fail(TRELLIS_STAGE_RESOLVE, ENOENT, out_errno, out_stage);
 
-    int in_fd = -1, out_fd = -1, err_fd = -1;
-    int stage = TRELLIS_STAGE_STDIN, error = 0;
+    /* The program is looked up before any output file is made, so a missing one leaves none. */
+    char *resolved = NULL;
+    if (!strchr(path, '/')) {
+        resolved = resolve_in_path(path, envp, cwd);
+        if (!resolved) return fail(TRELLIS_STAGE_RESOLVE, errno, out_errno, out_stage);
+        path = resolved;
+    }
+
+    int out_fd = -1, err_fd = -1;
+    int stage = TRELLIS_STAGE_STDOUT, error = 0;
     pid_t pid = -1;
 
-    do {
-        in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    } while (in_fd < 0 && errno == EINTR);
-    if (in_fd < 0) goto failed;
-
-    stage = TRELLIS_STAGE_STDOUT;
     int append = (flags & TRELLIS_SPAWN_APPEND) != 0;
     if ((out_fd = open_output(stdout_path, append)) < 0) goto failed;
 
@@ -313,7 +328,7 @@ int trellis_spawn(const char *path, char *const argv[], char *const envp[], cons
     }
 
     int spawn_errno = 0, spawn_stage = TRELLIS_STAGE_NONE;
-    pid = trellis_spawn_fds(path, argv, envp, cwd, in_fd, out_fd, err_fd, flags, &spawn_errno, &spawn_stage);
+    pid = trellis_spawn_fds(path, argv, envp, cwd, -1, out_fd, err_fd, flags, &spawn_errno, &spawn_stage);
     stage = spawn_stage;
     errno = spawn_errno;
 
@@ -321,7 +336,7 @@ failed:
     error = errno;
     if (err_fd >= 0 && err_fd != out_fd) close(err_fd);
     if (out_fd >= 0) close(out_fd);
-    if (in_fd >= 0) close(in_fd);
+    free(resolved);
     if (stage != TRELLIS_STAGE_NONE) return fail(stage, error, out_errno, out_stage);
     return pid;
 }

@@ -57,9 +57,10 @@ enum {
  * already been reaped. Every descriptor the parent opens is O_CLOEXEC.
  *
  * trellis_spawn opens the files and calls trellis_spawn_fds, which takes open descriptors
- * for the child's stdin, stdout and stderr instead (the same one may be given twice, for
- * example one pipe for both streams). It does not close them: the caller does, after it
- * returns. Descriptors 0-2 are accepted (they are copied above 2 for the child's dup2).
+ * for the child's stdout and stderr instead (the same one may be given twice, for example one
+ * pipe for both streams), and for stdin (-1: /dev/null). It does not close them: the caller
+ * does, after it returns. Descriptors 0-2 are accepted (they are copied above 2 for the
+ * child's dup2).
  */
 enum {
     TRELLIS_SPAWN_APPEND = 1,

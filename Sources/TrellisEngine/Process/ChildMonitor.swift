@@ -8,8 +8,8 @@ import TrellisCore
 /// output into log files (§6.3).
 ///
 /// A few long-lived *spawner* threads fork and exec (one per core, so that launches proceed in
-/// parallel); one *monitor* thread sleeps in `epoll_wait` on a wake-up eventfd, a pidfd per
-/// running child and the read ends of piped outputs, and reaps. `PR_SET_PDEATHSIG` fires when
+/// parallel); one *monitor* thread sleeps in `epoll_wait` on a pidfd per running child and the
+/// read ends of piped outputs, and reaps. `PR_SET_PDEATHSIG` fires when
 /// the *thread* that forked exits: spawner threads never exit, so no step is killed by a
 /// thread coming and going, and no thread (stack, malloc arena, exit) is made per step.
 /// There is one monitor per process because children, pidfds and parent death are per process.
@@ -216,7 +216,7 @@ final class MonitorLoop {
     }
 
     private func reapLingeringGroups() {
-        for pgid in lingeringGroups where !ProcessLauncher.reapExitedMembers(pgid: pgid) {
+        for pgid in lingeringGroups where !ProcessLauncher.reapGroupMembers(pgid: pgid, blocking: false) {
             lingeringGroups.remove(pgid)
         }
     }

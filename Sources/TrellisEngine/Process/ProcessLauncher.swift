@@ -4,9 +4,9 @@ import Glibc
 
 /// Starts step processes (§6.3) and reaps them.
 ///
-/// Launches go to the process's ``ChildMonitor`` thread, which forks, watches each child with a
-/// pidfd and reaps it. When the monitor cannot run, each launch gets a dedicated thread that
-/// forks the child and then blocks in `waitpid` until it is reaped. Either way the forking
+/// Launches go to the process's ``ChildMonitor``: its spawner threads fork, its monitor thread
+/// watches each child with a pidfd and reaps it. When the monitor cannot run, each launch gets
+/// a dedicated thread that forks the child and then blocks in `waitpid` until it is reaped. Either way the forking
 /// thread outlives the child: on Linux `PR_SET_PDEATHSIG` fires when the *thread* that forked
 /// exits, so the child's `SIGKILL` on parent death only fires when the whole launching process
 /// dies.
@@ -72,22 +72,14 @@ public enum ProcessLauncher {
     /// When the launching process is a child subreaper (`trellis_set_child_subreaper`), the
     /// leader's orphaned background children become ours: reap those still in the group so
     /// none stays a zombie. Without a subreaper this returns at once with `ECHILD`.
-    private static func reapGroupMembers(pgid: Int32) {
+    /// - Parameter blocking: wait for every member to exit; otherwise reap only those that
+    ///   have exited.
+    /// - Returns: whether children of ours remain in the group (always false when blocking).
+    @discardableResult
+    static func reapGroupMembers(pgid: Int32, blocking: Bool = true) -> Bool {
         var status: Int32 = 0
         while true {
-            let result = waitpid(-pgid, &status, 0)
-            if result > 0 { continue }
-            if result < 0 && errno == EINTR { continue }
-            return
-        }
-    }
-
-    /// ``reapGroupMembers(pgid:)`` without blocking: reaps the members that have exited and
-    /// tells whether children of ours remain in the group.
-    static func reapExitedMembers(pgid: Int32) -> Bool {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(-pgid, &status, WNOHANG)
+            let result = waitpid(-pgid, &status, blocking ? 0 : WNOHANG)
             if result > 0 { continue }
             if result < 0 && errno == EINTR { continue }
             return result == 0

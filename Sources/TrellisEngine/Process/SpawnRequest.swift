@@ -98,21 +98,14 @@ struct SpawnRequest: Sendable {
             closeAll()
             return .failure(LaunchError(stage: .pipe, errno: error, program: self.program))
         }
-        let input = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard input >= 0 else {
-            let error = errno
-            closeAll()
-            return .failure(LaunchError(stage: .openStdin, errno: error, program: self.program, path: "/dev/null"))
-        }
         var error: Int32 = 0
         var stage: Int32 = 0
         let pid = withCStringArray(argv) { argvPointers in
             withCStringArray(envp) { envpPointers in
-                trellis_spawn_fds(program, argvPointers, envpPointers, workingDirectory, input, out.write, err.write,
+                trellis_spawn_fds(program, argvPointers, envpPointers, workingDirectory, -1, out.write, err.write,
                                   flags, &error, &stage)
             }
         }
-        close(input)
         close(out.write)
         if !shared { close(err.write) }
         guard pid > 0 else {
