@@ -254,6 +254,14 @@ int trellis_spawn_fds(const char *path, char *const argv[], char *const envp[], 
     struct trellis_child_report report = { TRELLIS_STAGE_NONE, 0 };
     sigset_t all, previous;
     sigfillset(&all);
+    /* SIGCHLD stays as it was while it has no handler (nothing of ours could run in the child):
+     * blocked here, the exits of earlier children, which arrive while this thread is suspended
+     * in vfork, would wake other threads (see trellis_accept_child_signals). */
+    struct sigaction child_action;
+    if (sigaction(SIGCHLD, NULL, &child_action) == 0 && !(child_action.sa_flags & SA_SIGINFO)
+        && child_action.sa_handler == SIG_DFL) {
+        sigdelset(&all, SIGCHLD);
+    }
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     pid_t parent = getpid();
     stage = TRELLIS_STAGE_FORK;
@@ -352,6 +360,13 @@ int trellis_pidfd_open(int pid) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int trellis_accept_child_signals(void) {
+    sigset_t child;
+    sigemptyset(&child);
+    sigaddset(&child, SIGCHLD);
+    return pthread_sigmask(SIG_UNBLOCK, &child, NULL);
 }
 
 int trellis_pdeathsig_self(int sig) {

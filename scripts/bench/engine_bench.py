@@ -37,6 +37,15 @@ def floor(n):
         subprocess.run(["sh", "-c", "true"], check=True)
     return time.perf_counter() - start
 
+def xargs_floor(n, at_once):
+    """n `sh -c true` started by xargs, `at_once` of them at a time: the same processes with a
+    small C program instead of Python between them. With at_once = n they all start together,
+    as a fan-out starts them, and the machine's own cost of running them in parallel shows."""
+    start = time.perf_counter()
+    subprocess.run(["xargs", "-P", str(at_once), "-n", "1", "sh", "-c", "true"], input=b"x\n" * n,
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
 def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 

@@ -9,7 +9,9 @@ Measures (each repeated --reps times, default 5; sizes in brackets are the full-
             (POST /dags/chain/start), wall = stored finishedAt - the moment before the POST;
             (chain - one-step run - [200] back-to-back `sh -c true` spawns) / 200
             (the spawn floor is engine_bench.py's `floor`, the formula is engine_bench.py's)
-  parallel  [200] independent `true` steps (type: graph): (fan-out - one-step run) / (floor / cores)
+  parallel  [200] independent `true` steps (type: graph): (fan-out - one-step run) / (floor / cores);
+            beside it, unbudgeted, the same [200] `sh -c true` started by xargs one at a time and
+            all at once (-P [200]): what running them in parallel costs this machine by itself
             (overhead and parallel: at least [11] rounds of floor, one-step run, chain, fan-out)
   start     POST /dags/x/start -> the first step's process running: its first action writes
             `date +%s%N`, compared with the time taken just before the POST
@@ -202,7 +204,7 @@ def engine_measures(binary, size, reps, which):
         n, cores = size["steps"], os.cpu_count() or 1
         wall("empty")  # warm-up: page cache, first agent
         if "overhead" in which or "parallel" in which:
-            results = {"floor": [], "empty": [], "chain": [], "fanout": []}
+            results = {"floor": [], "empty": [], "chain": [], "fanout": [], "xargs1": [], "xargsN": []}
             # At least 11 rounds: one round takes half a second, and on two cores a single
             # fan-out varies by a third from one round to the next.
             for _ in range(max(reps, size["engine_reps"])):
@@ -212,6 +214,8 @@ def engine_measures(binary, size, reps, which):
                     results["chain"].append(wall("chain"))
                 if "parallel" in which:
                     results["fanout"].append(wall("fanout"))
+                    results["xargs1"].append(engine_bench.xargs_floor(n, 1))
+                    results["xargsN"].append(engine_bench.xargs_floor(n, n))
             rows.append(("overhead", f"spawn floor: {n} x sh -c true", "ms", [v * 1000 for v in results["floor"]], "", None))
             rows.append(("overhead", "one-step run via API", "ms", [v * 1000 for v in results["empty"]], "", None))
             if "overhead" in which:
@@ -222,6 +226,14 @@ def engine_measures(binary, size, reps, which):
                 ratio = [(fo - e) / (f / cores) for fo, e, f in zip(results["fanout"], results["empty"], results["floor"])]
                 rows.append(("parallel", f"fan-out of {n} via API", "ms", [v * 1000 for v in results["fanout"]], "", None))
                 rows.append(("parallel", f"fan-out / (floor / {cores} cores)", "x", ratio, "<= 1.5x", lambda s: s["median"] <= 1.5))
+                # The same processes started by xargs: once one at a time, once all at once. What
+                # the second costs over the first / cores is the machine's, not Trellis's.
+                rows.append(("parallel", f"xargs: {n} x sh -c true, one at a time", "ms", [v * 1000 for v in results["xargs1"]], "", None))
+                rows.append(("parallel", f"xargs: {n} x sh -c true, all at once", "ms", [v * 1000 for v in results["xargsN"]], "", None))
+                rows.append(("parallel", f"xargs all at once / (one at a time / {cores})", "x",
+                             [a / (o / cores) for a, o in zip(results["xargsN"], results["xargs1"])], "", None))
+                rows.append(("parallel", "fan-out / xargs all at once", "x",
+                             [(fo - e) / a for fo, e, a in zip(results["fanout"], results["empty"], results["xargsN"])], "", None))
         if "start" in which:
             latencies = []
             for _ in range(max(reps, size["start_reps"])):

@@ -108,6 +108,14 @@ int trellis_output_pipe(int fds[2]);
 /* prctl(PR_SET_CHILD_SUBREAPER, on). Returns 0, or -1 with errno set. */
 int trellis_set_child_subreaper(int on);
 
+/* Unblocks SIGCHLD in the calling thread, meant for a thread that forks children. The kernel
+ * sends a child's SIGCHLD to the thread that forked it; while that signal keeps its default
+ * disposition (ignore) and is not blocked there, the kernel drops it at once. Blocked, it is
+ * queued for the process and wakes a thread that accepts it (the main thread, parked in
+ * sigsuspend) and any signalfd reader, for nothing: exits are learnt from pidfds and waitpid.
+ * Returns 0, or an errno value. */
+int trellis_accept_child_signals(void);
+
 /* prctl(PR_SET_PDEATHSIG, sig) for the calling process. Returns 0, or -1 with errno set. */
 int trellis_pdeathsig_self(int sig);
 

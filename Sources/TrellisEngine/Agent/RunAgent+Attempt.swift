@@ -105,11 +105,16 @@ extension RunAgent {
             await stopRunningNodes(reason: "stop requested")
         }
         var inFlight = Set<String>()
+        // Readiness only decides for nodes that have not started: once every node has, a
+        // finishing node changes nothing (a fan-out of n would otherwise plan n times over n).
+        // Nothing returns to `notStarted` during an attempt, so the scan stops once it fails.
+        var someNotStarted = true
         while true {
-            // Readiness only decides for nodes that have not started: once every node has, a
-            // finishing node changes nothing (a fan-out of n would otherwise plan n times over n).
-            let plan = snapshot.nodes.contains(where: { $0.status == .notStarted })
-                ? planner.plan(states: snapshot.nodes.map(\.state), maxActiveSteps: request.dag.maxActiveSteps,
+            if someNotStarted {
+                someNotStarted = snapshot.nodes.contains { $0.status == .notStarted }
+            }
+            let plan = someNotStarted
+                ? planner.plan(states: snapshot.nodes.map { $0.state }, maxActiveSteps: request.dag.maxActiveSteps,
                                cancelled: stopRequested || dagTimedOut)
                 : ReadinessPlan(changes: [], ready: [], toStart: [])
             if !plan.changes.isEmpty {
@@ -117,7 +122,7 @@ extension RunAgent {
                     var record = node(change.name)
                     record.status = change.status
                     record.error = change.error
-                    snapshot.update(record)
+                    store(record)
                 }
                 record()
             }
@@ -125,7 +130,7 @@ extension RunAgent {
                 var record = node(name)
                 record.status = .running
                 record.startedAt = deps.now()
-                snapshot.update(record)
+                store(record)
                 inFlight.insert(name)
                 Task { [weak self] in
                     await self?.runNode(name, isHandler: false)
@@ -148,7 +153,7 @@ extension RunAgent {
     /// Final status (§12.3), handlers (§9), outputs and the terminal snapshot.
     func finish(cancelled: Bool) async {
         let finalPlanner = FinalStatusPlanner(steps: request.dag.steps)
-        var status = finalPlanner.status(nodes: snapshot.nodes.map(\.state), cancelled: cancelled, errors: runErrors)
+        var status = finalPlanner.status(nodes: snapshot.nodes.map { $0.state }, cancelled: cancelled, errors: runErrors)
         snapshot.error = runErrors.first
         let handlers = request.dag.handlerOn
         var toRun: [Step] = []

@@ -18,7 +18,7 @@ extension RunAgent {
         var record = node(step.name)
         record.stdout = logs.out
         record.stderr = logs.err
-        snapshot.update(record)
+        store(record)
         // This execution's stdout is read back only for `output:` and `continue_on.output`, and
         // the offsets only matter then or for `stdout:`/`stderr:` copies: most steps skip it all.
         let capturesOutput = step.output != nil || !step.continueOn.output.isEmpty
@@ -76,7 +76,7 @@ extension RunAgent {
         guard stat(stdout, &info) != 0 else { return }
         record.stdout = nil
         record.stderr = nil
-        snapshot.update(record)
+        store(record)
     }
 
     /// The argv of each process the step runs.

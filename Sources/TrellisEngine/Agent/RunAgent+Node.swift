@@ -28,7 +28,7 @@ extension RunAgent {
         if isHandler { record.retryCount = 0; record.doneCount = 0 }
         // Recorded together with the process group once the step's process runs (one
         // append per state change that a reader can act on).
-        snapshot.update(record)
+        store(record)
         let stepScope: SubstitutionScope
         do {
             stepScope = try await scopeFor(step, isHandler: isHandler)
@@ -72,7 +72,7 @@ extension RunAgent {
                     setOutput(output, value, node: name)
                 }
             }
-            snapshot.update(record)
+            store(record)
             let failed = record.error != nil || record.exitCode != 0
             if failed, let policy = step.retryPolicy, !isHandler,
                let limit = await evaluateInt(policy.limit, scope: stepScope),
@@ -91,7 +91,7 @@ extension RunAgent {
                 record.retryCount += 1
                 record.retriedAt = deps.now()
                 record.status = .running
-                snapshot.update(record)
+                store(record)
                 continue
             }
             if let policy = step.repeatPolicy, !result.timedOut {

@@ -23,7 +23,12 @@ public actor RunAgent {
     /// `(id, name)` of the steps and handlers that have an `id` (``scopeFor(_:isHandler:)``
     /// exposes them to every step), in file order.
     let steppedIDs: [(id: String, name: String)]
+    /// Position of each step in `request.dag.steps`, by name.
+    let stepSlots: [String: Int]
     var snapshot: RunSnapshot
+    /// Position of each node in `snapshot.nodes`, by name; checked on every use and made again
+    /// when the node list has been replaced (see ``slot(of:)``).
+    var nodeSlots: [String: Int] = [:]
     var paths: RunPaths
     var scope = SubstitutionScope()
     var workingDirectory = ""
@@ -53,6 +58,7 @@ public actor RunAgent {
         planner = ReadinessPlanner(steps: request.dag.steps)
         graph = StepGraph(steps: request.dag.steps)
         steppedIDs = (request.dag.steps + request.dag.handlerOn.all).compactMap { step in step.id.map { ($0, step.name) } }
+        stepSlots = Dictionary(request.dag.steps.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let header = request.header
         snapshot = RunSnapshot(header: header, attemptId: "", status: .notStarted, log: "", nodes: [])
         paths = dependencies.files.paths(of: header.run, attemptId: "")
@@ -164,13 +170,34 @@ public actor RunAgent {
         }
     }
 
+    /// The node or handler record with this name (a new one if there is none yet).
     func node(_ name: String) -> NodeRecord {
-        snapshot.node(named: name) ?? NodeRecord(name: name)
+        if let slot = slot(of: name) { return snapshot.nodes[slot] }
+        return snapshot.handlers[name] ?? NodeRecord(name: name)
     }
 
+    /// Replaces the node or handler record of the same name, without recording it.
+    func store(_ record: NodeRecord) {
+        if let slot = slot(of: record.name) {
+            snapshot.nodes[slot] = record
+        } else {
+            snapshot.handlers[record.name] = record
+        }
+    }
+
+    /// Replaces the record, then records the snapshot.
     func update(_ record: NodeRecord, durability: Durability = .batched) {
-        snapshot.update(record)
+        store(record)
         self.record(durability)
+    }
+
+    /// Where the node `name` is in `snapshot.nodes`; nil for a handler. A wide run looks its
+    /// nodes up several times per step, which a scan of the list made quadratic.
+    private func slot(of name: String) -> Int? {
+        if let slot = nodeSlots[name], slot < snapshot.nodes.count, snapshot.nodes[slot].name == name { return slot }
+        guard let found = snapshot.nodes.firstIndex(where: { $0.name == name }) else { return nil }
+        nodeSlots = Dictionary(snapshot.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return found
     }
 
     func logLine(_ message: String) {
@@ -178,6 +205,7 @@ public actor RunAgent {
     }
 
     func step(named name: String) -> Step? {
-        request.dag.steps.first { $0.name == name } ?? request.dag.handlerOn.all.first { $0.name == name }
+        if let slot = stepSlots[name] { return request.dag.steps[slot] }
+        return request.dag.handlerOn.all.first { $0.name == name }
     }
 }

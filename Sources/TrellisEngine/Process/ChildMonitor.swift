@@ -46,6 +46,8 @@ final class ChildMonitor: Sendable {
         monitor.start()
         for _ in 0..<spawners {
             let spawner = Thread { [self] in
+                // Each child's exit would otherwise wake two idle threads (see the C function).
+                _ = trellis_accept_child_signals()
                 while true { spawn(launches.next()) }
             }
             spawner.name = "trellis-spawn"
@@ -165,11 +167,24 @@ final class MonitorLoop {
     /// (a child subreaper inherits them): reaped without blocking until none is left.
     private var lingeringGroups: Set<Int32> = []
     /// Made on the first piped output: a server, which only starts run agents, never needs it.
-    private lazy var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Raw memory, not an array: an array passed `inout` out of a lazy property is copied
+    /// (64 KiB) on every drain.
+    private var readBuffer: UnsafeMutableRawBufferPointer?
 
     init(epollFD: Int32, takePosted: @escaping () -> [(UInt64, Watch)]) {
         self.epollFD = epollFD
         self.takePosted = takePosted
+    }
+
+    deinit {
+        readBuffer?.deallocate()
+    }
+
+    private var buffer: UnsafeMutableRawBufferPointer {
+        if let readBuffer { return readBuffer }
+        let made = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        readBuffer = made
+        return made
     }
 
     func run() -> Never {
@@ -194,7 +209,7 @@ final class MonitorLoop {
     private func handle(_ tag: UInt64) {
         switch watches[tag] {
         case .output(let pump):
-            if pump.drain(using: &buffer) { remove(tag, fd: pump.fd) }
+            if pump.drain(using: buffer) { remove(tag, fd: pump.fd) }
         case .leader(let pid, let pidfd, let child, let outputs):
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
@@ -203,7 +218,7 @@ final class MonitorLoop {
             // Everything the leader wrote before it exited is in the pipes now: copy it before
             // anyone reads the files for the step's output.
             for outputTag in outputs {
-                if case .output(let pump) = watches[outputTag], pump.drain(using: &buffer) {
+                if case .output(let pump) = watches[outputTag], pump.drain(using: buffer) {
                     remove(outputTag, fd: pump.fd)
                 }
             }
@@ -241,11 +256,11 @@ final class OutputPump {
     /// Copies what the pipe holds now; true at end of file (every writer has closed it).
     /// Bytes that cannot be written (the file cannot be made, the disk is full) are dropped so
     /// that the writer never blocks on a full pipe.
-    func drain(using buffer: inout [UInt8]) -> Bool {
+    func drain(using buffer: UnsafeMutableRawBufferPointer) -> Bool {
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let count = read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
-                write(buffer, count: count)
+                write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             } else if count == 0 {
                 return true
             } else if errno == EINTR {
@@ -256,11 +271,11 @@ final class OutputPump {
         }
     }
 
-    private func write(_ buffer: [UInt8], count: Int) {
+    private func write(_ bytes: UnsafeRawBufferPointer) {
         if file < 0 {
             file = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0o644)
             if file < 0 { return }
         }
-        buffer.withUnsafeBytes { FileWrites.writeAll(file, UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        FileWrites.writeAll(file, bytes)
     }
 }

@@ -25,6 +25,7 @@ public enum ProcessLauncher {
         }
         let outcome = await withCheckedContinuation { (handOff: CheckedContinuation<Result<ChildProcess, LaunchError>, Never>) in
             let thread = Thread {
+                _ = trellis_accept_child_signals()
                 spawnAndReap(request, handOff: handOff)
             }
             thread.name = "trellis-launch"

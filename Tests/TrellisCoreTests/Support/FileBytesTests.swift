@@ -3,12 +3,16 @@ import Testing
 import TrellisCore
 
 @Suite("FileBytes: whole-file reads with open/read")
-struct FileBytesTests {
+final class FileBytesTests {
     let folder: String
 
     init() throws {
         folder = NSTemporaryDirectory() + "filebytes-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     private func write(_ name: String, _ bytes: [UInt8]) -> String {
