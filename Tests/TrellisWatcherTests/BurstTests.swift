@@ -21,7 +21,10 @@ import Testing
                 return
             }
             #expect(Set(Support.changedNames(events)) == Set(names))
-            #expect(Support.changedNames(events).count == names.count, "one event per name")
+            // Mostly one event per name; a writer descheduled between creating a file and
+            // closing it for longer than the quiet period (a loaded machine) legitimately gets
+            // a second one, so only an event for no file of ours would be wrong.
+            #expect(Support.changedNames(events).count >= names.count)
         }
     }
 }

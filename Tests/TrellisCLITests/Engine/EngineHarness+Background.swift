@@ -92,12 +92,23 @@ extension EngineHarness {
         throw EngineWaitTimeout(what: what)
     }
 
-    /// Waits until the node has `status` in the stored state of the background run.
+    /// Waits until the node has `status` in the stored state of the background run; a timeout
+    /// lists the statuses seen and when (seconds into the wait).
     @discardableResult
     func waitForNode(_ run: BackgroundRun, _ step: String, _ status: NodeStatus) throws -> NodeRecord {
-        try waitFor("\(step) to be \(status.label)") {
-            let node = try latest(dag: run.dag, runID: run.runID)?.node(named: step)
-            return node?.status == status ? node : nil
+        var seen: [String] = []
+        let begin = Date()
+        do {
+            return try waitFor("\(step) to be \(status.label)") {
+                let node = try latest(dag: run.dag, runID: run.runID)?.node(named: step)
+                let label = node?.status.label ?? "none"
+                if seen.last?.hasPrefix(label + "@") != true {
+                    seen.append(label + String(format: "@%.2f", Date().timeIntervalSince(begin)))
+                }
+                return node?.status == status ? node : nil
+            }
+        } catch let timeout as EngineWaitTimeout {
+            throw EngineWaitTimeout(what: timeout.what + " (seen: \(seen); the process \(run.process.isRunning ? "runs" : "has exited"))")
         }
     }
 
