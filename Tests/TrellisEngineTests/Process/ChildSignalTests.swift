@@ -12,19 +12,26 @@ struct ChildSignalTests {
         return sigismember(&current, SIGCHLD) == 1
     }
 
-    @Test("trellis_accept_child_signals unblocks SIGCHLD in the calling thread only")
-    func unblocksInCallingThread() async {
-        let observed = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
-            let thread = Thread {
+    /// Runs `body` on a new thread that blocks SIGCHLD first, as Foundation and dispatch
+    /// threads do; returns what it returned.
+    private static func onThreadBlockingChildSignals(_ body: @escaping @Sendable () -> [Bool]) async -> [Bool] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
+            Thread {
                 var child = sigset_t()
                 sigemptyset(&child)
                 sigaddset(&child, SIGCHLD)
                 pthread_sigmask(SIG_BLOCK, &child, nil)
-                let before = Self.childSignalBlocked()
-                let result = trellis_accept_child_signals()
-                continuation.resume(returning: [before, result == 0, Self.childSignalBlocked()])
-            }
-            thread.start()
+                continuation.resume(returning: body())
+            }.start()
+        }
+    }
+
+    @Test("trellis_accept_child_signals unblocks SIGCHLD in the calling thread only")
+    func unblocksInCallingThread() async {
+        let observed = await Self.onThreadBlockingChildSignals {
+            let before = Self.childSignalBlocked()
+            let result = trellis_accept_child_signals()
+            return [before, result == 0, Self.childSignalBlocked()]
         }
         #expect(observed == [true, true, false])
     }
@@ -33,20 +40,13 @@ struct ChildSignalTests {
     func spawnRestoresMask() async throws {
         try await ProcessTestSupport.withTemporaryDirectory { directory in
             let request = try SpawnRequest(ProcessTestSupport.shell("true", in: directory))
-            let observed = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
-                let thread = Thread {
-                    var child = sigset_t()
-                    sigemptyset(&child)
-                    sigaddset(&child, SIGCHLD)
-                    pthread_sigmask(SIG_BLOCK, &child, nil)
-                    var reaped = false
-                    if case .success(let pid) = request.spawn() {
-                        var status: Int32 = 0
-                        reaped = waitpid(pid, &status, 0) == pid && status == 0
-                    }
-                    continuation.resume(returning: [reaped, Self.childSignalBlocked()])
+            let observed = await Self.onThreadBlockingChildSignals {
+                var reaped = false
+                if case .success(let pid) = request.spawn() {
+                    var status: Int32 = 0
+                    reaped = waitpid(pid, &status, 0) == pid && status == 0
                 }
-                thread.start()
+                return [reaped, Self.childSignalBlocked()]
             }
             #expect(observed == [true, true])
         }
