@@ -382,6 +382,15 @@ int trellis_malloc_arena_max(int count) {
 #endif
 }
 
+int trellis_malloc_mmap_threshold(int bytes) {
+#ifdef __GLIBC__
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+    (void)bytes;
+    return 0;
+#endif
+}
+
 int trellis_malloc_trim(void) {
 #ifdef __GLIBC__
     return malloc_trim(0);

@@ -152,6 +152,11 @@ int trellis_malloc_trim(void);
  * Returns 1 on success, 0 otherwise (also where glibc is not the allocator). */
 int trellis_malloc_arena_max(int count);
 
+/* mallopt(M_MMAP_THRESHOLD, bytes): blocks of at least `bytes` are mapped on their own and
+ * unmapped when freed. Setting it also stops glibc from raising the threshold after such a
+ * block is freed. Returns 1 on success, 0 otherwise. */
+int trellis_malloc_mmap_threshold(int bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,7 +65,7 @@ struct ServerSetup {
     /// catalog and one watcher (and a run store per component). Expired event files are
     /// removed at start and daily.
     func serve(_ components: Components = .api) async throws {
-        HeapTrimService.shareOneArena()
+        HeapTrimService.configureAllocator()
         let fileManager = FileManager.default
         try? fileManager.createDirectory(atPath: config.dagsDir, withIntermediateDirectories: true)
         try? fileManager.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
