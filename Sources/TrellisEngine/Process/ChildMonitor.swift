@@ -9,9 +9,9 @@ import TrellisCore
 ///
 /// A few long-lived *spawner* threads fork and exec (one per core, so that launches proceed in
 /// parallel); one *monitor* thread sleeps in `epoll_wait` on a pidfd per running child and the
-/// read ends of piped outputs, and reaps. `PR_SET_PDEATHSIG` fires when
-/// the *thread* that forked exits: spawner threads never exit, so no step is killed by a
-/// thread coming and going, and no thread (stack, malloc arena, exit) is made per step.
+/// read ends of piped outputs, and reaps. `PR_SET_PDEATHSIG` fires when the *thread* that
+/// forked exits: spawner threads never exit, so no step is killed by a thread coming and going,
+/// and no thread (stack, malloc arena, exit) is made per step.
 /// There is one monitor per process because children, pidfds and parent death are per process.
 final class ChildMonitor: Sendable {
     /// Started on first use; nil when the kernel gives no epoll descriptor (the launcher then

@@ -6,8 +6,8 @@ import Glibc
 ///
 /// Launches go to the process's ``ChildMonitor``: its spawner threads fork, its monitor thread
 /// watches each child with a pidfd and reaps it. When the monitor cannot run, each launch gets
-/// a dedicated thread that forks the child and then blocks in `waitpid` until it is reaped. Either way the forking
-/// thread outlives the child: on Linux `PR_SET_PDEATHSIG` fires when the *thread* that forked
+/// a dedicated thread that forks the child and then blocks in `waitpid` until it is reaped.
+/// Either way the forking thread outlives the child: on Linux `PR_SET_PDEATHSIG` fires when the *thread* that forked
 /// exits, so the child's `SIGKILL` on parent death only fires when the whole launching process
 /// dies.
 public enum ProcessLauncher {

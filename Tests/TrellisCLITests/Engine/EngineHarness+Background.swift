@@ -97,12 +97,14 @@ extension EngineHarness {
     @discardableResult
     func waitForNode(_ run: BackgroundRun, _ step: String, _ status: NodeStatus) throws -> NodeRecord {
         var seen: [String] = []
+        var lastLabel: String?
         let begin = Date()
         do {
             return try waitFor("\(step) to be \(status.label)") {
                 let node = try latest(dag: run.dag, runID: run.runID)?.node(named: step)
                 let label = node?.status.label ?? "none"
-                if seen.last?.hasPrefix(label + "@") != true {
+                if label != lastLabel {
+                    lastLabel = label
                     seen.append(label + String(format: "@%.2f", Date().timeIntervalSince(begin)))
                 }
                 return node?.status == status ? node : nil
